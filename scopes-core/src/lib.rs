@@ -15,3 +15,18 @@ pub use config::{Config, ConfigError, Dialect, ScopeRule, TableScope};
 pub use diagnostic::{Code, Diagnostic, Fix};
 pub use markers::Markers;
 pub use report::{Occurrence, PlaceholderContext, PlaceholderUse, Proof, ProofKind, Report, StatementReport};
+
+/// Checks every statement of `sql` against the config. The one entry point shared by the
+/// macros and the CLI.
+pub fn check(sql: &str, config: &Config, markers: &Markers) -> Report {
+    let _ = (config, markers);
+    // Placeholder until the analyzer lands: reject everything, never accept.
+    Report {
+        statements: Vec::new(),
+        diagnostics: vec![Diagnostic::new(
+            Code::UnsupportedSql,
+            "the analyzer is not implemented yet",
+            0..sql.len(),
+        )],
+    }
+}
