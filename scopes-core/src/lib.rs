@@ -8,6 +8,7 @@
 pub mod config;
 pub mod diagnostic;
 pub mod markers;
+pub mod render;
 pub mod report;
 pub mod schema;
 
