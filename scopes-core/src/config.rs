@@ -1,10 +1,17 @@
 //! scopes.toml: loading, validation against the schema, and the typed config the analyzer reads.
 //! The schema itself (migrations) lives in `schema.rs`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::schema::Schema;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::schema::{normalize_name, Schema};
+
+/// The top-level keys of scopes.toml.
+const KEY_DIALECT: &str = "dialect";
+const KEY_MIGRATIONS: &str = "migrations";
 
 /// The SQL dialect of the application's database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,16 +88,42 @@ impl Config {
     }
 
     /// Reads and validates a scopes.toml file. See [`Config::parse`].
+    ///
+    /// ```
+    /// # use scopes_core::Config;
+    /// let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scopes.toml");
+    /// let config = Config::load(&path).unwrap();
+    /// assert!(config.table_scope("comments").is_some());
+    /// ```
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let _ = path;
-        todo!("helper: config loading")
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(&text, path)
     }
 
     /// Parses and validates scopes.toml text. `path` is used in error messages and to resolve
     /// `migrations` (relative to the file's directory).
+    ///
+    /// ```
+    /// # use scopes_core::{Config, ScopeRule};
+    /// let text = r#"
+    /// dialect = "sqlite"
+    /// [dimensions]
+    /// site = "i64"
+    /// [tables]
+    /// posts = { site = "site_id" }
+    /// comments = { site = "post_id -> posts.id" }
+    /// "#;
+    /// let config = Config::parse(text, "scopes.toml".as_ref()).unwrap();
+    /// let rule = &config.table_scope("comments").unwrap().rules["site"];
+    /// assert_eq!(rule, &ScopeRule::ForeignKey {
+    ///     column: "post_id".into(), parent: "posts".into(), parent_column: "id".into(),
+    /// });
+    /// ```
     pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        let _ = (text, path);
-        todo!("helper: config parsing")
+        parse_config(text, path)
     }
 }
 
@@ -116,4 +149,376 @@ pub enum ConfigError {
         /// What is wrong and what to change.
         message: String,
     },
+}
+
+/// scopes.toml as written, with the position of every key and value for error messages.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    dialect: Option<Spanned<String>>,
+    migrations: Option<Spanned<String>>,
+    #[serde(default)]
+    dimensions: BTreeMap<Spanned<String>, Spanned<String>>,
+    #[serde(default)]
+    tables: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
+}
+
+/// One `dimension = "rule"` of a table, with the lines of its key and value.
+struct RuleEntry {
+    table: String,
+    table_line: usize,
+    dimension: String,
+    line: usize,
+    text: String,
+    rule: ScopeRule,
+}
+
+/// Reports errors against one file, turning byte offsets into 1-based lines.
+struct Source<'a> {
+    text: &'a str,
+    path: &'a Path,
+}
+
+impl Source<'_> {
+    fn line<T>(&self, spanned: &Spanned<T>) -> usize {
+        self.line_at(spanned.span().start)
+    }
+
+    fn line_at(&self, offset: usize) -> usize {
+        let before = self.text.get(..offset).unwrap_or(self.text);
+        before.matches('\n').count() + 1
+    }
+
+    fn err(&self, line: usize, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            message: message.into(),
+        }
+    }
+}
+
+fn parse_config(text: &str, path: &Path) -> Result<Config, ConfigError> {
+    let src = Source { text, path };
+    let raw: RawConfig = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |span| src.line_at(span.start));
+        src.err(line, toml_message(e.message()))
+    })?;
+    let Some(dialect) = &raw.dialect else {
+        return Err(src.err(
+            1,
+            format!("missing `{KEY_DIALECT}`: add `{KEY_DIALECT} = \"sqlite\"` (or \"postgres\", \"mysql\")"),
+        ));
+    };
+    let dialect = match dialect.get_ref().as_str() {
+        "sqlite" => Dialect::Sqlite,
+        "postgres" => Dialect::Postgres,
+        "mysql" => Dialect::Mysql,
+        other => {
+            return Err(src.err(
+                src.line(dialect),
+                format!("unknown dialect `{other}`: use \"sqlite\", \"postgres\" or \"mysql\""),
+            ))
+        }
+    };
+    let mut dimensions = BTreeMap::new();
+    for (name, rust_type) in &raw.dimensions {
+        if !is_identifier(name.get_ref()) {
+            return Err(src.err(
+                src.line(name),
+                format!(
+                    "dimension name `{}` is not an identifier: use letters, digits and `_`",
+                    name.get_ref()
+                ),
+            ));
+        }
+        if rust_type.get_ref().trim().is_empty() {
+            return Err(src.err(
+                src.line(rust_type),
+                format!("dimension `{}` has an empty type: set it to the Rust type of a scope value, like \"i64\"", name.get_ref()),
+            ));
+        }
+        dimensions.insert(
+            name.get_ref().clone(),
+            rust_type.get_ref().trim().to_string(),
+        );
+    }
+    let (tables, entries) = read_tables(&src, &raw, &dimensions)?;
+    check_paths(&src, &tables, &entries)?;
+    let schema = match &raw.migrations {
+        None => None,
+        Some(dir) => {
+            let base = path.parent().filter(|p| !p.as_os_str().is_empty());
+            let resolved = base.unwrap_or(Path::new(".")).join(dir.get_ref());
+            if !resolved.is_dir() {
+                return Err(src.err(
+                    src.line(dir),
+                    format!(
+                        "migrations directory `{}` does not exist (looked in {}): fix `{KEY_MIGRATIONS}`, which is relative to this file, or remove it",
+                        dir.get_ref(),
+                        resolved.display()
+                    ),
+                ));
+            }
+            Some(Schema::load_migrations(&resolved, dialect)?)
+        }
+    };
+    if let Some(schema) = &schema {
+        check_schema(&src, schema, &entries)?;
+    }
+    Ok(Config {
+        dialect,
+        dimensions,
+        tables,
+        schema,
+        source: Some(path.to_path_buf()),
+    })
+}
+
+/// toml's message, lowercase, with what to change when the key is unknown.
+fn toml_message(message: &str) -> String {
+    let message = message.trim();
+    match message.strip_prefix("unknown field ") {
+        Some(rest) => format!("unknown key {rest}: remove it or fix its spelling"),
+        None => {
+            let mut chars = message.chars();
+            let first = chars.next().map(|c| c.to_lowercase().to_string());
+            format!(
+                "invalid toml: {}{}",
+                first.unwrap_or_default(),
+                chars.as_str()
+            )
+        }
+    }
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Table names may be qualified (`public.posts`): every part must be an identifier.
+fn is_table_name(name: &str) -> bool {
+    !name.is_empty() && name.split('.').all(is_identifier)
+}
+
+type Tables = BTreeMap<String, TableScope>;
+
+/// `[tables]`: every rule parsed, in the order of the file (so the first error is reported).
+fn read_tables(
+    src: &Source<'_>,
+    raw: &RawConfig,
+    dimensions: &BTreeMap<String, String>,
+) -> Result<(Tables, Vec<RuleEntry>), ConfigError> {
+    let mut tables: Tables = BTreeMap::new();
+    let mut entries = Vec::new();
+    let mut listed: Vec<_> = raw.tables.iter().collect();
+    listed.sort_by_key(|(name, _)| name.span().start);
+    for (key, rules) in listed {
+        let written = key.get_ref();
+        let name = normalize_name(written);
+        let line = src.line(key);
+        if !is_table_name(written) {
+            return Err(src.err(line, format!("table name `{written}` is not an identifier: write it as `table` or `schema.table`")));
+        }
+        if tables.contains_key(&name) {
+            return Err(src.err(
+                line,
+                format!("table `{name}` is listed twice in [tables]: keep one entry"),
+            ));
+        }
+        if rules.is_empty() {
+            return Err(src.err(line, format!("table `{name}` lists no dimension: add one, like `{name} = {{ site = \"site_id\" }}`, or remove the table")));
+        }
+        let mut scope = TableScope {
+            table: name.clone(),
+            rules: BTreeMap::new(),
+        };
+        let mut listed_rules: Vec<_> = rules.iter().collect();
+        listed_rules.sort_by_key(|(dimension, _)| dimension.span().start);
+        for (dimension, text) in listed_rules {
+            let key_line = src.line(dimension);
+            let dimension = dimension.get_ref();
+            if !dimensions.contains_key(dimension) {
+                let known: Vec<&str> = dimensions.keys().map(String::as_str).collect();
+                return Err(src.err(key_line, format!(
+                    "table `{name}` names dimension `{dimension}`, which [dimensions] does not declare: declare it or use one of: {}",
+                    known.join(", ")
+                )));
+            }
+            let line = src.line(text);
+            let rule = parse_rule(text.get_ref())
+                .map_err(|message| src.err(line, format!("`{name}.{dimension}`: {message}")))?;
+            scope.rules.insert(dimension.clone(), rule.clone());
+            entries.push(RuleEntry {
+                table: name.clone(),
+                table_line: line,
+                dimension: dimension.clone(),
+                line,
+                text: text.get_ref().trim().to_string(),
+                rule,
+            });
+        }
+        tables.insert(name, scope);
+    }
+    Ok((tables, entries))
+}
+
+/// `"site_id"` or `"post_id -> posts.id"` (spaces optional), lowercased.
+fn parse_rule(text: &str) -> Result<ScopeRule, String> {
+    const HELP: &str =
+        "write a column (\"site_id\") or a foreign-key path (\"post_id -> posts.id\")";
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!("the rule is empty: {HELP}"));
+    }
+    let Some((column, target)) = text.split_once("->") else {
+        if is_identifier(text) {
+            return Ok(ScopeRule::Column(text.to_lowercase()));
+        }
+        return Err(format!("malformed rule `{text}`: {HELP}"));
+    };
+    let (column, target) = (column.trim(), target.trim());
+    if target.contains("->") {
+        return Err(format!("malformed foreign-key path `{text}`: a path has one hop; give the parent table its own rule in [tables]"));
+    }
+    match target.rsplit_once('.') {
+        Some((parent, parent_column))
+            if is_identifier(column) && is_table_name(parent) && is_identifier(parent_column) =>
+        {
+            Ok(ScopeRule::ForeignKey {
+                column: column.to_lowercase(),
+                parent: normalize_name(parent),
+                parent_column: parent_column.to_lowercase(),
+            })
+        }
+        _ => Err(format!("malformed foreign-key path `{text}`: write it as \"<column> -> <parent table>.<parent column>\"")),
+    }
+}
+
+/// Every foreign-key path must end, through the parents' own rules, at a table that holds
+/// the scope value in a column.
+fn check_paths(
+    src: &Source<'_>,
+    tables: &Tables,
+    entries: &[RuleEntry],
+) -> Result<(), ConfigError> {
+    for entry in entries {
+        let ScopeRule::ForeignKey { parent, .. } = &entry.rule else {
+            continue;
+        };
+        let (table, dimension) = (&entry.table, &entry.dimension);
+        let Some(parent_scope) = tables.get(parent) else {
+            return Err(src.err(entry.line, format!(
+                "`{table}.{dimension}` goes through `{parent}`, which [tables] does not list: add `{parent} = {{ {dimension} = \"...\" }}` to [tables]"
+            )));
+        };
+        if !parent_scope.rules.contains_key(dimension) {
+            return Err(src.err(entry.line, format!(
+                "`{table}.{dimension}` goes through `{parent}`, which is not scoped on `{dimension}`: add `{dimension} = \"...\"` to `{parent}` in [tables]"
+            )));
+        }
+        let mut path = vec![table.clone()];
+        let mut seen = BTreeSet::from([table.clone()]);
+        let mut next = Some(parent.clone());
+        while let Some(current) = next {
+            path.push(current.clone());
+            if !seen.insert(current.clone()) {
+                return Err(src.err(entry.line, format!(
+                    "the foreign-key paths of `{dimension}` form a cycle ({}): let one of these tables hold the scope value in its own column",
+                    path.join(" -> ")
+                )));
+            }
+            next = match tables.get(&current).and_then(|t| t.rules.get(dimension)) {
+                Some(ScopeRule::ForeignKey { parent, .. }) => Some(parent.clone()),
+                _ => None,
+            };
+        }
+    }
+    Ok(())
+}
+
+/// With the migrations' schema: every table, column and parent key the rules name exists, and a
+/// foreign-key path identifies exactly one parent row.
+fn check_schema(
+    src: &Source<'_>,
+    schema: &Schema,
+    entries: &[RuleEntry],
+) -> Result<(), ConfigError> {
+    for entry in entries {
+        let table = &entry.table;
+        let columns: Option<Vec<String>> = match (schema.table(table), schema.view(table)) {
+            (Some(def), _) => Some(def.columns.iter().map(|c| c.name.clone()).collect()),
+            (None, Some(view)) => view.columns.clone(),
+            (None, None) => {
+                return Err(src.err(entry.table_line, format!(
+                    "table `{table}` is not created by the migrations: fix the name or add a migration that creates it"
+                )))
+            }
+        };
+        let column = match &entry.rule {
+            ScopeRule::Column(column) | ScopeRule::ForeignKey { column, .. } => column,
+        };
+        if let Some(columns) = &columns {
+            if !columns.contains(column) {
+                return Err(src.err(
+                    entry.line,
+                    format!(
+                        "`{table}` has no column `{column}` in the migrations: use one of {}",
+                        columns.join(", ")
+                    ),
+                ));
+            }
+        }
+        let ScopeRule::ForeignKey {
+            parent,
+            parent_column,
+            ..
+        } = &entry.rule
+        else {
+            continue;
+        };
+        let path = &entry.text;
+        let Some(parent_def) = schema.table(parent) else {
+            return Err(src.err(entry.line, format!(
+                "`{path}` ends at `{parent}`, which the migrations do not create as a table (a view has no keys): point the path at a table"
+            )));
+        };
+        if !parent_def.has_column(parent_column) {
+            return Err(src.err(entry.line, format!(
+                "`{parent}` has no column `{parent_column}` in the migrations: point `{path}` at its primary key"
+            )));
+        }
+        let key = vec![parent_column.clone()];
+        if parent_def.primary_key != key && !parent_def.unique_keys.contains(&key) {
+            return Err(src.err(entry.line, format!(
+                "`{parent}.{parent_column}` is neither the primary key nor a unique key of `{parent}`, so `{path}` would not identify one parent row: point the path at the primary key or make `{parent_column}` unique"
+            )));
+        }
+        let declared: Vec<_> = schema
+            .table(table)
+            .map(|def| {
+                def.foreign_keys
+                    .iter()
+                    .filter(|fk| fk.columns == [column.clone()])
+                    .collect()
+            })
+            .unwrap_or_default();
+        let matches = |fk: &&crate::schema::ForeignKey| {
+            fk.parent == *parent && (fk.parent_columns == key || fk.parent_columns.is_empty())
+        };
+        if let Some(fk) = declared.first() {
+            if !declared.iter().any(matches) {
+                return Err(src.err(entry.line, format!(
+                    "`{table}.{column}` references `{}({})` in the migrations, but `{path}` says `{parent}.{parent_column}`: fix the path",
+                    fk.parent,
+                    fk.parent_columns.join(", ")
+                )));
+            }
+        }
+    }
+    Ok(())
 }
