@@ -1,2 +1,22 @@
-//! The runtime of sqlx-scopes: the `Scope` token and the binding of scope values.
+//! The runtime of sqlx-scopes: the `Scope` token, `ScopeError`, and running scoped queries.
+//!
+//! Depends on sqlx only (never on the analyzer), so applications do not link the SQL parser.
 #![forbid(missing_docs)]
+
+mod bind;
+mod error;
+mod query;
+mod scope;
+
+pub use error::{Error, ScopeError};
+pub use query::{Run, RunExecute, Scoped};
+pub use scope::{IntoValue, Mode, Scope, Value};
+
+/// Support for the code the macros generate. Not public API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::bind::{many_json, Args, ScopeType};
+    pub use crate::query::Choice;
+    pub use crate::scope::Selection;
+    pub use sqlx;
+}

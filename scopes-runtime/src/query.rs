@@ -1,0 +1,361 @@
+//! `Scoped`, what every scoped macro returns: the query the scope selected (or why there is
+//! none), with sqlx's execution methods. `Choice` unifies variants of different types.
+
+use std::future::Future;
+
+use futures_core::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
+use sqlx::{Database, Executor, FromRow};
+
+use crate::error::{Error, ScopeError};
+use crate::scope::Scope;
+
+/// A query whose rows can be fetched: sqlx's query types and [`Choice`] of them.
+pub trait Run: Send + Sized {
+    /// The database.
+    type Db: Database;
+    /// One row of the result.
+    type Output: Send + Unpin;
+    /// Rows as a stream.
+    fn run_fetch<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> BoxStream<'e, Result<Self::Output, sqlx::Error>>
+    where
+        Self: 'e,
+        Self::Output: 'e,
+        E: 'e + Executor<'c, Database = Self::Db>;
+    /// Every row.
+    fn run_fetch_all<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> impl Future<Output = Result<Vec<Self::Output>, sqlx::Error>> + Send + 'e
+    where
+        Self: 'e,
+        Self::Output: 'e,
+        E: 'e + Executor<'c, Database = Self::Db>;
+    /// The first row, if any.
+    fn run_fetch_optional<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> impl Future<Output = Result<Option<Self::Output>, sqlx::Error>> + Send + 'e
+    where
+        Self: 'e,
+        Self::Output: 'e,
+        E: 'e + Executor<'c, Database = Self::Db>;
+}
+
+/// A query that can be executed for its effect (INSERT, UPDATE, DELETE).
+pub trait RunExecute: Send + Sized {
+    /// The database.
+    type Db: Database;
+    /// Executes it.
+    fn run_execute<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> impl Future<Output = Result<<Self::Db as Database>::QueryResult, sqlx::Error>> + Send + 'e
+    where
+        Self: 'e,
+        E: 'e + Executor<'c, Database = Self::Db>;
+}
+
+/// One of two query variants with the same output (nest for more).
+#[doc(hidden)]
+pub enum Choice<A, B> {
+    /// The first.
+    A(A),
+    /// The second.
+    B(B),
+}
+
+/// The result of a scoped macro: run it like a sqlx query. A scope that cannot serve the
+/// query gives [`Error::Scope`] here, before anything is sent.
+#[must_use = "query must be executed to affect database"]
+pub struct Scoped<Q> {
+    query: Result<Q, ScopeError>,
+    sql: &'static str,
+    audit: Option<(Scope, &'static [&'static str])>,
+}
+
+impl<Q> Scoped<Q> {
+    #[doc(hidden)]
+    #[inline]
+    pub fn __new(query: Result<Q, ScopeError>, sql: &'static str) -> Self {
+        Scoped {
+            query,
+            sql,
+            audit: None,
+        }
+    }
+
+    /// Records the scope's "all" reasons when the query runs.
+    #[doc(hidden)]
+    #[inline]
+    pub fn __audit(mut self, scope: &Scope, dimensions: &'static [&'static str]) -> Self {
+        self.audit = Some((scope.clone(), dimensions));
+        self
+    }
+
+    /// The SQL the scope selected, as sent to the database.
+    pub fn sql(&self) -> Result<&'static str, &ScopeError> {
+        match &self.query {
+            Ok(_) => Ok(self.sql),
+            Err(e) => Err(e),
+        }
+    }
+
+    #[inline]
+    fn start(self) -> Result<Q, Error> {
+        if let Some((scope, dims)) = &self.audit {
+            for (dimension, reason) in scope.all_reasons(dims) {
+                tracing::info!(
+                    target: "sqlx_scopes::audit",
+                    dimension,
+                    reason,
+                    sql = self.sql,
+                    "query runs across every tenant of a dimension"
+                );
+            }
+        }
+        Ok(self.query?)
+    }
+}
+
+impl<Q: Run> Scoped<Q> {
+    /// Every row.
+    pub async fn fetch_all<'e, 'c: 'e, E>(self, executor: E) -> Result<Vec<Q::Output>, Error>
+    where
+        Q: 'e,
+        Q::Output: 'e,
+        E: 'e + Executor<'c, Database = Q::Db>,
+    {
+        Ok(self.start()?.run_fetch_all(executor).await?)
+    }
+
+    /// The first row, or `sqlx::Error::RowNotFound`.
+    pub async fn fetch_one<'e, 'c: 'e, E>(self, executor: E) -> Result<Q::Output, Error>
+    where
+        Q: 'e,
+        Q::Output: 'e,
+        E: 'e + Executor<'c, Database = Q::Db>,
+    {
+        match self.start()?.run_fetch_optional(executor).await? {
+            Some(row) => Ok(row),
+            None => Err(Error::Database(sqlx::Error::RowNotFound)),
+        }
+    }
+
+    /// The first row, if any.
+    pub async fn fetch_optional<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> Result<Option<Q::Output>, Error>
+    where
+        Q: 'e,
+        Q::Output: 'e,
+        E: 'e + Executor<'c, Database = Q::Db>,
+    {
+        Ok(self.start()?.run_fetch_optional(executor).await?)
+    }
+
+    /// Rows as a stream.
+    pub fn fetch<'e, 'c: 'e, E>(self, executor: E) -> BoxStream<'e, Result<Q::Output, Error>>
+    where
+        Q: 'e,
+        Q::Output: 'e,
+        E: 'e + Executor<'c, Database = Q::Db>,
+    {
+        match self.start() {
+            Ok(q) => q.run_fetch(executor).map_err(Error::from).boxed(),
+            Err(e) => futures_util::stream::once(async move { Err(e) }).boxed(),
+        }
+    }
+}
+
+impl<Q: RunExecute> Scoped<Q> {
+    /// Executes the statement; the result says how many rows it affected.
+    pub async fn execute<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> Result<<Q::Db as Database>::QueryResult, Error>
+    where
+        Q: 'e,
+        E: 'e + Executor<'c, Database = Q::Db>,
+    {
+        Ok(self.start()?.run_execute(executor).await?)
+    }
+}
+
+macro_rules! run_methods {
+    () => {
+        fn run_fetch<'e, 'c: 'e, E>(
+            self,
+            executor: E,
+        ) -> BoxStream<'e, Result<Self::Output, sqlx::Error>>
+        where
+            Self: 'e,
+            E: 'e + Executor<'c, Database = Self::Db>,
+        {
+            self.fetch(executor)
+        }
+        fn run_fetch_all<'e, 'c: 'e, E>(
+            self,
+            executor: E,
+        ) -> impl Future<Output = Result<Vec<Self::Output>, sqlx::Error>> + Send + 'e
+        where
+            Self: 'e,
+            E: 'e + Executor<'c, Database = Self::Db>,
+        {
+            self.fetch_all(executor)
+        }
+        fn run_fetch_optional<'e, 'c: 'e, E>(
+            self,
+            executor: E,
+        ) -> impl Future<Output = Result<Option<Self::Output>, sqlx::Error>> + Send + 'e
+        where
+            Self: 'e,
+            E: 'e + Executor<'c, Database = Self::Db>,
+        {
+            self.fetch_optional(executor)
+        }
+    };
+}
+
+impl<'q, DB, O, A> Run for sqlx::query::QueryAs<'q, DB, O, A>
+where
+    DB: Database,
+    A: 'q + Send + sqlx::IntoArguments<DB>,
+    O: Send + Unpin + for<'r> FromRow<'r, DB::Row>,
+{
+    type Db = DB;
+    type Output = O;
+    run_methods!();
+}
+
+impl<'q, DB, O, A> Run for sqlx::query::QueryScalar<'q, DB, O, A>
+where
+    DB: Database,
+    A: 'q + Send + sqlx::IntoArguments<DB>,
+    O: Send + Unpin,
+    (O,): for<'r> FromRow<'r, DB::Row>,
+{
+    type Db = DB;
+    type Output = O;
+    run_methods!();
+}
+
+impl<'q, DB, F, O, A> Run for sqlx::query::Map<'q, DB, F, A>
+where
+    DB: Database,
+    F: FnMut(DB::Row) -> Result<O, sqlx::Error> + Send,
+    // `Map` does not name `O`, so `Map: 'e` cannot imply it; rows are owned anyway.
+    O: Send + Unpin + 'static,
+    A: 'q + Send + sqlx::IntoArguments<DB>,
+{
+    type Db = DB;
+    type Output = O;
+    run_methods!();
+}
+
+impl<'q, DB, A> Run for sqlx::query::Query<'q, DB, A>
+where
+    DB: Database,
+    A: 'q + Send + sqlx::IntoArguments<DB>,
+{
+    type Db = DB;
+    type Output = DB::Row;
+    run_methods!();
+}
+
+impl<'q, DB, A> RunExecute for sqlx::query::Query<'q, DB, A>
+where
+    DB: Database,
+    A: 'q + Send + sqlx::IntoArguments<DB>,
+{
+    type Db = DB;
+    fn run_execute<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> impl Future<Output = Result<DB::QueryResult, sqlx::Error>> + Send + 'e
+    where
+        Self: 'e,
+        E: 'e + Executor<'c, Database = DB>,
+    {
+        self.execute(executor)
+    }
+}
+
+impl<X, Y> Run for Choice<X, Y>
+where
+    X: Run,
+    Y: Run<Db = X::Db, Output = X::Output>,
+{
+    type Db = X::Db;
+    type Output = X::Output;
+
+    fn run_fetch<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> BoxStream<'e, Result<Self::Output, sqlx::Error>>
+    where
+        Self: 'e,
+        Self::Output: 'e,
+        E: 'e + Executor<'c, Database = Self::Db>,
+    {
+        match self {
+            Choice::A(x) => x.run_fetch(executor),
+            Choice::B(y) => y.run_fetch(executor),
+        }
+    }
+
+    async fn run_fetch_all<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> Result<Vec<Self::Output>, sqlx::Error>
+    where
+        Self: 'e,
+        Self::Output: 'e,
+        E: 'e + Executor<'c, Database = Self::Db>,
+    {
+        match self {
+            Choice::A(x) => x.run_fetch_all(executor).await,
+            Choice::B(y) => y.run_fetch_all(executor).await,
+        }
+    }
+
+    async fn run_fetch_optional<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> Result<Option<Self::Output>, sqlx::Error>
+    where
+        Self: 'e,
+        Self::Output: 'e,
+        E: 'e + Executor<'c, Database = Self::Db>,
+    {
+        match self {
+            Choice::A(x) => x.run_fetch_optional(executor).await,
+            Choice::B(y) => y.run_fetch_optional(executor).await,
+        }
+    }
+}
+
+impl<X, Y> RunExecute for Choice<X, Y>
+where
+    X: RunExecute,
+    Y: RunExecute<Db = X::Db>,
+{
+    type Db = X::Db;
+    async fn run_execute<'e, 'c: 'e, E>(
+        self,
+        executor: E,
+    ) -> Result<<Self::Db as Database>::QueryResult, sqlx::Error>
+    where
+        Self: 'e,
+        E: 'e + Executor<'c, Database = Self::Db>,
+    {
+        match self {
+            Choice::A(x) => x.run_execute(executor).await,
+            Choice::B(y) => y.run_execute(executor).await,
+        }
+    }
+}

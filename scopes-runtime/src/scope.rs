@@ -1,0 +1,405 @@
+//! The `Scope` token: per dimension one value, several values, or an audited "all".
+//! Selecting the SQL variant for a query lives here too; binding lives in `bind.rs`.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::error::ScopeError;
+
+/// One scope value. Integers and strings cover the key types of typical schemas.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Value {
+    /// An integer key (`i16`, `i32`, `i64` in scopes.toml).
+    Int(i64),
+    /// A string key (`String` in scopes.toml).
+    Text(Arc<str>),
+}
+
+impl fmt::Debug for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Text(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+impl Value {
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Value::Int(_) => "an integer",
+            Value::Text(_) => "a string",
+        }
+    }
+}
+
+/// Types that can be a scope value.
+pub trait IntoValue {
+    /// Converts into a [`Value`].
+    fn into_value(self) -> Value;
+}
+
+macro_rules! int_value {
+    ($($t:ty),*) => {$(
+        impl IntoValue for $t {
+            fn into_value(self) -> Value { Value::Int(i64::from(self)) }
+        }
+    )*};
+}
+int_value!(i64, i32, i16, i8, u32, u16, u8);
+
+impl IntoValue for String {
+    fn into_value(self) -> Value {
+        Value::Text(self.into())
+    }
+}
+impl IntoValue for &str {
+    fn into_value(self) -> Value {
+        Value::Text(self.into())
+    }
+}
+impl IntoValue for Arc<str> {
+    fn into_value(self) -> Value {
+        Value::Text(self)
+    }
+}
+impl<T: IntoValue + Clone> IntoValue for &T {
+    fn into_value(self) -> Value {
+        self.clone().into_value()
+    }
+}
+
+/// What a scope holds for one dimension.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Exactly one value: the query filters `col = value`.
+    One(Value),
+    /// Several values (possibly none: an empty set matches no row).
+    Many(Arc<[Value]>),
+    /// Every tenant: the dimension's filters drop out. Always carries a reason, which is
+    /// recorded with `tracing` whenever a query runs with it.
+    All {
+        /// Why this code may see every tenant (for the audit log).
+        reason: Arc<str>,
+    },
+}
+
+impl fmt::Debug for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Mode::One(v) => write!(f, "{v:?}"),
+            Mode::Many(vs) => f.debug_list().entries(vs.iter()).finish(),
+            Mode::All { reason } => write!(f, "all({reason:?})"),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct Entry {
+    dimension: Box<str>,
+    mode: Mode,
+    /// The values as a JSON array, precomputed for dialects that bind sets as JSON.
+    json: Option<Arc<str>>,
+}
+
+/// The tenant scope of a request: which rows its queries may see and change.
+///
+/// Build it per request from authenticated data and pass it to every scoped query. It has no
+/// `Default` and no public fields: the only ways to get one are the constructors below, so a
+/// query cannot run "unscoped by accident". Cloning is cheap (one `Arc`).
+///
+/// ```
+/// use scopes_runtime::Scope;
+/// let scope = Scope::one("site", 1);
+/// let admin = scope.with_all("site", "monthly billing report");
+/// assert_eq!(format!("{scope:?}"), "Scope { site: 1 }");
+/// assert_eq!(format!("{admin:?}"), "Scope { site: all(\"monthly billing report\") }");
+/// ```
+#[derive(Clone)]
+pub struct Scope(Arc<[Entry]>);
+
+impl Scope {
+    /// A scope with one value for one dimension.
+    pub fn one(dimension: &str, value: impl IntoValue) -> Scope {
+        Scope(Arc::from([]) as Arc<[Entry]>).with(dimension, value)
+    }
+
+    /// A scope with several values for one dimension (an empty set matches no row).
+    pub fn many<V: IntoValue>(dimension: &str, values: impl IntoIterator<Item = V>) -> Scope {
+        Scope(Arc::from([]) as Arc<[Entry]>).with_many(dimension, values)
+    }
+
+    /// A scope that sees every tenant of one dimension, for a stated reason (recorded with
+    /// `tracing` on every query that runs with it).
+    pub fn all(dimension: &str, reason: impl Into<Arc<str>>) -> Scope {
+        Scope(Arc::from([]) as Arc<[Entry]>).with_all(dimension, reason)
+    }
+
+    /// A new token with `dimension` set to one value (added or overridden); `self` is unchanged.
+    #[must_use]
+    pub fn with(&self, dimension: &str, value: impl IntoValue) -> Scope {
+        self.derive(dimension, Mode::One(value.into_value()))
+    }
+
+    /// A new token with `dimension` set to several values; `self` is unchanged.
+    #[must_use]
+    pub fn with_many<V: IntoValue>(
+        &self,
+        dimension: &str,
+        values: impl IntoIterator<Item = V>,
+    ) -> Scope {
+        let values: Arc<[Value]> = values.into_iter().map(IntoValue::into_value).collect();
+        self.derive(dimension, Mode::Many(values))
+    }
+
+    /// A new token that sees every tenant of `dimension`, for a stated reason; `self` is unchanged.
+    #[must_use]
+    pub fn with_all(&self, dimension: &str, reason: impl Into<Arc<str>>) -> Scope {
+        self.derive(
+            dimension,
+            Mode::All {
+                reason: reason.into(),
+            },
+        )
+    }
+
+    /// What the token holds for a dimension, if anything.
+    pub fn get(&self, dimension: &str) -> Option<&Mode> {
+        self.entry(dimension).map(|e| &e.mode)
+    }
+
+    /// The dimensions the token holds, sorted by name.
+    pub fn dimensions(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|e| &*e.dimension)
+    }
+
+    fn derive(&self, dimension: &str, mode: Mode) -> Scope {
+        let json = match &mode {
+            Mode::Many(values) => Some(to_json(values)),
+            _ => None,
+        };
+        let entry = Entry {
+            dimension: dimension.into(),
+            mode,
+            json,
+        };
+        let mut entries: Vec<Entry> = self
+            .0
+            .iter()
+            .filter(|e| *e.dimension != *dimension)
+            .cloned()
+            .collect();
+        entries.push(entry);
+        entries.sort_by(|a, b| a.dimension.cmp(&b.dimension));
+        Scope(entries.into())
+    }
+
+    fn entry(&self, dimension: &str) -> Option<&Entry> {
+        // A handful of dimensions at most: a linear scan beats hashing.
+        self.0.iter().find(|e| &*e.dimension == dimension)
+    }
+
+    /// Picks the SQL variant for a query over `dimensions` (sorted, as the macro emits them):
+    /// the index is the base-3 number of the modes (One = 0, Many = 1, All = 2), first
+    /// dimension least significant. Every missing dimension is named in the error.
+    #[doc(hidden)]
+    pub fn __select(&self, dimensions: &[&str]) -> Result<Selection, ScopeError> {
+        let mut index = 0;
+        let mut weight = 1;
+        let mut audited = false;
+        let mut missing = Vec::new();
+        for dimension in dimensions {
+            match self.entry(dimension).map(|e| &e.mode) {
+                None => missing.push((*dimension).to_string()),
+                Some(Mode::One(_)) => {}
+                Some(Mode::Many(_)) => index += weight,
+                Some(Mode::All { .. }) => {
+                    index += 2 * weight;
+                    audited = true;
+                }
+            }
+            weight *= 3;
+        }
+        if missing.is_empty() {
+            Ok(Selection { index, audited })
+        } else {
+            missing.sort();
+            Err(ScopeError::Missing {
+                dimensions: missing,
+            })
+        }
+    }
+
+    /// The single value of a dimension (the macro only asks after `__select` succeeded).
+    #[doc(hidden)]
+    pub fn __one(&self, dimension: &str) -> Result<&Value, ScopeError> {
+        match self.entry(dimension).map(|e| &e.mode) {
+            Some(Mode::One(v)) => Ok(v),
+            Some(Mode::Many(_)) => Err(ScopeError::NeedsOneValue {
+                dimension: dimension.into(),
+                held: "several values",
+            }),
+            Some(Mode::All { .. }) => Err(ScopeError::NeedsOneValue {
+                dimension: dimension.into(),
+                held: "all",
+            }),
+            None => Err(ScopeError::Missing {
+                dimensions: vec![dimension.into()],
+            }),
+        }
+    }
+
+    /// The several values of a dimension.
+    #[doc(hidden)]
+    pub fn __many(&self, dimension: &str) -> Result<(&[Value], &str), ScopeError> {
+        match self.entry(dimension) {
+            Some(Entry {
+                mode: Mode::Many(vs),
+                json: Some(json),
+                ..
+            }) => Ok((vs, json)),
+            _ => Err(ScopeError::Missing {
+                dimensions: vec![dimension.into()],
+            }),
+        }
+    }
+
+    /// `(dimension, reason)` of every "all" entry among `dimensions`, for the audit record.
+    pub(crate) fn all_reasons<'a>(
+        &'a self,
+        dimensions: &'a [&'a str],
+    ) -> impl Iterator<Item = (&'a str, &'a str)> {
+        dimensions.iter().filter_map(move |d| match self.get(d) {
+            Some(Mode::All { reason }) => Some((*d, &**reason)),
+            _ => None,
+        })
+    }
+}
+
+/// The variant a scope picked for one query.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    /// Index into the macro's variants.
+    pub index: usize,
+    /// Whether some dimension is "all" (the run is recorded).
+    pub audited: bool,
+}
+
+impl fmt::Debug for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = f.debug_struct("Scope");
+        for e in self.0.iter() {
+            s.field(&e.dimension, &e.mode);
+        }
+        s.finish()
+    }
+}
+
+fn to_json(values: &[Value]) -> Arc<str> {
+    let mut out = String::from("[");
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match v {
+            Value::Int(n) => out.push_str(&n.to_string()),
+            Value::Text(s) => {
+                out.push('"');
+                for c in s.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+                        c => out.push(c),
+                    }
+                }
+                out.push('"');
+            }
+        }
+    }
+    out.push(']');
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync_static<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn scope_is_send_sync_static_ok() {
+        assert_send_sync_static::<Scope>();
+    }
+
+    #[test]
+    fn derive_does_not_mutate_ok() {
+        let outer = Scope::one("site", 1);
+        let inner = outer.with("site", 2).with("user", 7);
+        assert_eq!(outer.get("site"), Some(&Mode::One(Value::Int(1))));
+        assert_eq!(outer.get("user"), None);
+        assert_eq!(inner.get("site"), Some(&Mode::One(Value::Int(2))));
+        assert_eq!(inner.dimensions().collect::<Vec<_>>(), ["site", "user"]);
+    }
+
+    #[test]
+    fn select_ok() {
+        let s = Scope::one("site", 1).with_many("user", [1, 2]);
+        assert_eq!(
+            s.__select(&["site", "user"]),
+            Ok(Selection {
+                index: 3,
+                audited: false
+            })
+        );
+        let s = s.with_all("site", "report");
+        assert_eq!(
+            s.__select(&["site", "user"]),
+            Ok(Selection {
+                index: 5,
+                audited: true
+            })
+        );
+        assert_eq!(
+            s.__select(&[]),
+            Ok(Selection {
+                index: 0,
+                audited: false
+            })
+        );
+    }
+
+    #[test]
+    fn select_missing_err() {
+        let s = Scope::one("org", 1);
+        assert_eq!(
+            s.__select(&["user", "site"]).unwrap_err().to_string(),
+            "scopes on dimensions \"site\" and \"user\" need to be active for this query"
+        );
+    }
+
+    #[test]
+    fn one_err() {
+        let s = Scope::many("site", [1, 2]);
+        assert!(matches!(
+            s.__one("site"),
+            Err(ScopeError::NeedsOneValue { .. })
+        ));
+        assert!(matches!(
+            Scope::all("site", "x").__one("site"),
+            Err(ScopeError::NeedsOneValue { .. })
+        ));
+    }
+
+    #[test]
+    fn json_ok() {
+        let s = Scope::many("site", [1, 2]).with_many("tag", ["a\"b", "c"]);
+        assert_eq!(s.__many("site").unwrap().1, "[1,2]");
+        assert_eq!(s.__many("tag").unwrap().1, r#"["a\"b","c"]"#);
+        assert_eq!(
+            Scope::many::<i64>("site", []).__many("site").unwrap().1,
+            "[]"
+        );
+    }
+}
