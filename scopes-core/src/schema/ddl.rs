@@ -88,10 +88,19 @@ fn parse_error(file: &Path, error: &ParserError) -> ConfigError {
         }
         None => (text, 1),
     };
+    // sqlparser capitalizes its messages ("Expected: ..."); ours are lowercase.
+    let mut chars = message.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_lowercase().collect())
+        .unwrap_or_default();
     invalid(
         file,
         line,
-        format!("cannot parse this migration: {message}; fix the SQL"),
+        format!(
+            "cannot parse this migration: {first}{}; fix the SQL",
+            chars.as_str()
+        ),
     )
 }
 

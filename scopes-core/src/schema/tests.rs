@@ -67,3 +67,329 @@ fn repo_migrations_ok() {
         vec![cols(&["domain"])]
     );
 }
+
+#[test]
+fn migration_files_ok() {
+    let dir = temp_dir("order");
+    // Version order, not name order: 2 before 10.
+    std::fs::write(
+        dir.join("10_rename.sql"),
+        "ALTER TABLE posts RENAME COLUMN site TO site_id;",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("2_add.up.sql"),
+        "ALTER TABLE posts ADD COLUMN site INTEGER NOT NULL;",
+    )
+    .unwrap();
+    std::fs::write(dir.join("2_add.down.sql"), "DROP TABLE posts;").unwrap();
+    std::fs::write(
+        dir.join("1_init.sql"),
+        "CREATE TABLE posts (id INTEGER PRIMARY KEY);",
+    )
+    .unwrap();
+    std::fs::write(dir.join("README.md"), "not a migration").unwrap();
+    let schema = Schema::load_migrations(&dir, Dialect::Sqlite).unwrap();
+    let posts = schema.table("posts").unwrap();
+    assert_eq!(
+        posts
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["id", "site_id"]
+    );
+    assert!(posts.columns.iter().all(|c| c.not_null));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn migration_files_err() {
+    let dir = temp_dir("badname");
+    std::fs::write(dir.join("init.sql"), "CREATE TABLE t (id INT);").unwrap();
+    let err = Schema::load_migrations(&dir, Dialect::Sqlite).unwrap_err();
+    assert!(
+        err.to_string().contains("does not start with a version"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let dir = temp_dir("dup");
+    std::fs::write(dir.join("1_a.sql"), "").unwrap();
+    std::fs::write(dir.join("1_b.sql"), "").unwrap();
+    let err = Schema::load_migrations(&dir, Dialect::Sqlite).unwrap_err();
+    assert!(err.to_string().contains("version 1 is also used"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let missing = std::env::temp_dir().join("scopes-schema-no-such-dir");
+    assert!(matches!(
+        Schema::load_migrations(&missing, Dialect::Sqlite),
+        Err(ConfigError::Io { .. })
+    ));
+}
+
+#[test]
+fn create_table_ok() {
+    let schema = sqlite(
+        "CREATE TABLE a (x INT, y INT NOT NULL, z INT UNIQUE, PRIMARY KEY (x, y), UNIQUE (y, z));
+         CREATE TABLE b (id INT PRIMARY KEY, a_x INT, a_y INT, c_id INT REFERENCES c,
+             FOREIGN KEY (a_x, a_y) REFERENCES a (x, y));
+         CREATE TABLE c (id INTEGER PRIMARY KEY, parent INT REFERENCES c);
+         CREATE TEMP TABLE scratch (v INT);
+         CREATE TABLE IF NOT EXISTS c (other INT);",
+    );
+    let a = schema.table("a").unwrap();
+    assert_eq!(a.primary_key, cols(&["x", "y"]));
+    assert_eq!(a.unique_keys, vec![cols(&["z"]), cols(&["y", "z"])]);
+    assert!(a.columns.iter().all(|c| c.not_null != (c.name == "z")));
+    let b = schema.table("b").unwrap();
+    // Forward and self references get the parent's primary key once it exists.
+    assert_eq!(b.foreign_keys[0].parent_columns, cols(&["id"]));
+    assert_eq!(b.foreign_keys[1].parent_columns, cols(&["x", "y"]));
+    assert_eq!(
+        schema.table("c").unwrap().foreign_keys[0].parent_columns,
+        cols(&["id"])
+    );
+    assert!(schema.table("scratch").is_none());
+    assert!(!schema.table("c").unwrap().has_column("other"));
+}
+
+#[test]
+fn create_table_err() {
+    let (line, message) = error(
+        "CREATE TABLE t (id INT);\n\nCREATE TABLE t (id INT);",
+        Dialect::Sqlite,
+    );
+    assert_eq!(
+        (line, message.as_str()),
+        (3, "`t` already exists: an earlier migration creates it")
+    );
+    let (line, message) = error("\nCREATE TABLE t AS SELECT 1 AS x;", Dialect::Postgres);
+    assert_eq!(line, 2);
+    assert!(
+        message.starts_with("cannot tell the columns of `t`"),
+        "{message}"
+    );
+    let (line, message) = error("CREATE TABLE t (a INT, a INT);", Dialect::Sqlite);
+    assert_eq!(
+        (line, message.as_str()),
+        (1, "`t` already has a column `a`")
+    );
+}
+
+#[test]
+fn unique_index_ok() {
+    let schema = sqlite(
+        "CREATE TABLE t (id INT, slug TEXT, site INT);
+         CREATE UNIQUE INDEX t_slug ON t (site, slug);
+         CREATE INDEX t_site ON t (site);
+         CREATE UNIQUE INDEX t_lower ON t (lower(slug));
+         CREATE UNIQUE INDEX t_partial ON t (id) WHERE site > 0;",
+    );
+    assert_eq!(
+        schema.table("t").unwrap().unique_keys,
+        vec![cols(&["site", "slug"])]
+    );
+    let schema = sqlite(
+        "CREATE TABLE t (id INT, slug TEXT);
+         CREATE UNIQUE INDEX t_slug ON t (slug);
+         DROP INDEX t_slug;",
+    );
+    assert!(schema.table("t").unwrap().unique_keys.is_empty());
+}
+
+#[test]
+fn alter_table_ok() {
+    let schema = apply(
+        "CREATE TABLE sites (id INT PRIMARY KEY);
+         CREATE TABLE posts (id INT PRIMARY KEY, old INT, gone INT UNIQUE);
+         CREATE TABLE comments (id INT, post_ref INT REFERENCES posts (id));
+         ALTER TABLE posts ADD COLUMN site_id INT NOT NULL REFERENCES sites (id);
+         ALTER TABLE posts DROP COLUMN gone;
+         ALTER TABLE posts RENAME COLUMN id TO post_id;
+         ALTER TABLE posts RENAME TO articles;
+         ALTER TABLE comments ADD CONSTRAINT c_pk PRIMARY KEY (id);
+         ALTER TABLE comments ADD CONSTRAINT c_u UNIQUE (post_ref);
+         ALTER TABLE comments DROP CONSTRAINT c_u;
+         ALTER TABLE comments ALTER COLUMN post_ref SET NOT NULL;
+         ALTER TABLE articles ENABLE ROW LEVEL SECURITY;",
+        Dialect::Postgres,
+    )
+    .unwrap();
+    assert!(schema.table("posts").is_none());
+    let articles = schema.table("articles").unwrap();
+    assert_eq!(
+        articles
+            .columns
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["post_id", "old", "site_id"]
+    );
+    assert_eq!(articles.primary_key, cols(&["post_id"]));
+    assert!(articles.unique_keys.is_empty());
+    assert_eq!(articles.foreign_keys[0].parent, "sites");
+    let comments = schema.table("comments").unwrap();
+    assert_eq!(comments.primary_key, cols(&["id"]));
+    assert!(comments.unique_keys.is_empty());
+    // The foreign key follows both renames of its parent.
+    assert_eq!(comments.foreign_keys[0].parent, "articles");
+    assert_eq!(comments.foreign_keys[0].parent_columns, cols(&["post_id"]));
+    assert!(comments.columns.iter().all(|c| c.not_null));
+}
+
+#[test]
+fn alter_table_err() {
+    let (line, message) = error(
+        "CREATE TABLE t (id INT);\nALTER TABLE u ADD COLUMN x INT;",
+        Dialect::Sqlite,
+    );
+    assert_eq!(
+        (line, message.as_str()),
+        (2, "`ALTER TABLE u`: no earlier migration creates `u`")
+    );
+    let (line, message) = error(
+        "CREATE TABLE t (id INT);\nALTER TABLE t DROP COLUMN x;",
+        Dialect::Sqlite,
+    );
+    assert_eq!(
+        (line, message.as_str()),
+        (2, "`t` has no column `x` to drop")
+    );
+    let (line, message) = error(
+        "CREATE TABLE t (id INT);\n\nALTER TABLE t RENAME COLUMN x TO y;",
+        Dialect::Sqlite,
+    );
+    assert_eq!(
+        (line, message.as_str()),
+        (3, "`t` has no column `x` to rename")
+    );
+}
+
+#[test]
+fn drop_and_views_ok() {
+    let schema = apply(
+        "CREATE TABLE posts (id INT PRIMARY KEY, site_id INT, title TEXT);
+         CREATE TABLE old (id INT);
+         DROP TABLE old;
+         CREATE VIEW v1 AS SELECT p.id, p.title AS name FROM public.posts p JOIN Sites s ON s.id = p.site_id;
+         CREATE VIEW v2 (a, b) AS SELECT * FROM posts;
+         CREATE VIEW v3 AS SELECT * FROM v1 WHERE id IN (SELECT id FROM posts);
+         CREATE VIEW gone AS SELECT 1;
+         DROP VIEW gone;",
+        Dialect::Postgres,
+    )
+    .unwrap();
+    assert!(schema.table("old").is_none() && schema.view("gone").is_none());
+    let v1 = schema.view("v1").unwrap();
+    assert_eq!(v1.columns, Some(cols(&["id", "name"])));
+    assert_eq!(v1.reads.iter().collect::<Vec<_>>(), ["posts", "sites"]);
+    assert_eq!(schema.view("v2").unwrap().columns, Some(cols(&["a", "b"])));
+    let v3 = schema.view("v3").unwrap();
+    assert_eq!(v3.columns, None);
+    assert_eq!(v3.reads.iter().collect::<Vec<_>>(), ["posts", "v1"]);
+    assert!(v3.query.starts_with("SELECT * FROM v1"));
+}
+
+#[test]
+fn skipped_statements_ok() {
+    let schema = apply(
+        "BEGIN;
+         CREATE EXTENSION IF NOT EXISTS pgcrypto;
+         CREATE TYPE mood AS ENUM ('a', 'b');
+         CREATE SEQUENCE s;
+         CREATE TABLE t (id INT PRIMARY KEY, v INT);
+         CREATE INDEX t_v ON t (v);
+         COMMENT ON TABLE t IS 'x';
+         GRANT SELECT ON t TO app;
+         INSERT INTO t (id, v) VALUES (1, 2);
+         UPDATE t SET v = 3;
+         SET search_path = public;
+         CREATE OR REPLACE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN NEW.v := 1; RETURN NEW; END;
+         $$;
+         CREATE TRIGGER t_touch BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION touch();
+         CREATE POLICY p ON t USING (v = 1);
+         COMMIT;",
+        Dialect::Postgres,
+    )
+    .unwrap();
+    assert!(schema.functions.contains("touch"));
+    assert_eq!(schema.tables.len(), 1);
+    let schema = sqlite(
+        "PRAGMA foreign_keys = ON;
+         CREATE TABLE t (id INTEGER PRIMARY KEY, v INT);
+         CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN UPDATE t SET v = 1; DELETE FROM t WHERE v = 2; END;
+         CREATE TABLE u (id INT);",
+    );
+    assert!(schema.table("u").is_some());
+}
+
+#[test]
+fn statements_err() {
+    // The MySQL parser folds the next statement into a trigger without BEGIN ... END.
+    let (line, message) = error(
+        "CREATE TABLE a (s TEXT);\nCREATE TRIGGER tr BEFORE INSERT ON a FOR EACH ROW SET NEW.s = 'x';\nALTER TABLE a ADD COLUMN z INT;",
+        Dialect::Mysql,
+    );
+    assert_eq!(line, 2);
+    assert!(
+        message.starts_with("the trigger's body contains `ALTER TABLE a ADD`"),
+        "{message}"
+    );
+    let (line, message) = error(
+        "CREATE TABLE a (\n  id int,\n  x int REFRENCES b\n);",
+        Dialect::Sqlite,
+    );
+    assert_eq!(line, 3);
+    assert!(
+        message.starts_with("cannot parse this migration: expected: ',' or ')'"),
+        "{message}"
+    );
+    let (line, message) = error(
+        "SELECT 1;\nDO $$ BEGIN CREATE TABLE x (); END $$;",
+        Dialect::Postgres,
+    );
+    assert_eq!(line, 2);
+    assert!(
+        message.starts_with("cannot parse this migration"),
+        "{message}"
+    );
+    let (line, message) = error(
+        "\nCREATE VIRTUAL TABLE f USING fts5(body);",
+        Dialect::Sqlite,
+    );
+    assert_eq!(line, 2);
+    assert!(
+        message.starts_with("this statement may change tables and is not understood"),
+        "{message}"
+    );
+    let (line, message) = error("DROP SCHEMA app CASCADE;", Dialect::Postgres);
+    assert_eq!(line, 1);
+    assert!(
+        message.contains("removes tables this checker cannot track"),
+        "{message}"
+    );
+}
+
+#[test]
+fn mysql_ok() {
+    let schema = apply(
+        "CREATE TABLE sites (id BIGINT AUTO_INCREMENT PRIMARY KEY, domain VARCHAR(100) NOT NULL,
+            UNIQUE KEY sites_domain (domain), KEY sites_idx (domain)) ENGINE=InnoDB;
+         CREATE TABLE posts (id BIGINT PRIMARY KEY, site BIGINT,
+            CONSTRAINT posts_site FOREIGN KEY (site) REFERENCES sites (id));
+         ALTER TABLE posts CHANGE COLUMN site site_id BIGINT NOT NULL;
+         ALTER TABLE sites DROP INDEX sites_domain;
+         RENAME TABLE posts TO articles;",
+        Dialect::Mysql,
+    )
+    .unwrap();
+    assert!(schema.table("sites").unwrap().unique_keys.is_empty());
+    let articles = schema.table("articles").unwrap();
+    assert!(articles
+        .columns
+        .iter()
+        .any(|c| c.name == "site_id" && c.not_null));
+    assert_eq!(articles.foreign_keys[0].columns, cols(&["site_id"]));
+}
