@@ -1,0 +1,379 @@
+//! scopes.toml loading: every config error with its line and message, and the configs we ship.
+#![allow(clippy::unwrap_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use scopes_core::{Config, ConfigError, Dialect, ScopeRule};
+
+const HEAD: &str = "dialect = \"sqlite\"\n[dimensions]\nsite = \"i64\"\nuser = \"i64\"\n[tables]\n";
+
+/// A path inside scopes-core, so that `migrations = "../migrations"` is the example blog's.
+fn crate_path(file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(file)
+}
+
+fn parse(text: &str) -> Result<Config, ConfigError> {
+    Config::parse(text, &crate_path("scopes.toml"))
+}
+
+/// The line and message of the error; panics when the config is accepted.
+fn error(text: &str) -> (usize, String) {
+    match parse(text) {
+        Err(ConfigError::Invalid { line, message, .. }) => (line, message),
+        other => panic!("expected an invalid config, got {other:?}"),
+    }
+}
+
+/// `[tables]` rows after the common head, which ends on line 5.
+fn tables_error(rows: &str) -> (usize, String) {
+    error(&format!("{HEAD}{rows}"))
+}
+
+/// The same, checked against the example blog's migrations.
+fn schema_error(rows: &str) -> (usize, String) {
+    error(&format!("migrations = \"../migrations\"\n{HEAD}{rows}"))
+}
+
+fn fk(column: &str, parent: &str, parent_column: &str) -> ScopeRule {
+    ScopeRule::ForeignKey {
+        column: column.into(),
+        parent: parent.into(),
+        parent_column: parent_column.into(),
+    }
+}
+
+#[test]
+fn repo_config_ok() {
+    let config = Config::load(&crate_path("../scopes.toml")).unwrap();
+    assert_eq!(config.dialect, Dialect::Sqlite);
+    assert_eq!(config.dimensions.len(), 2);
+    assert_eq!(config.tables.len(), 8);
+    assert_eq!(
+        config.table_scope("comments").unwrap().rules["site"],
+        fk("post_id", "posts", "id")
+    );
+    let notes = config.table_scope("notes").unwrap();
+    assert_eq!(notes.rules["user"], ScopeRule::Column("author_id".into()));
+    let schema = config.schema.as_ref().unwrap();
+    assert_eq!(
+        schema.table("posts").unwrap().primary_key,
+        vec!["id".to_string()]
+    );
+    assert!(schema.table("users").is_some());
+    assert_eq!(config.source, Some(crate_path("../scopes.toml")));
+}
+
+#[test]
+fn reference_config_ok() {
+    let path = crate_path("src/reference.toml");
+    let config = Config::load(&path).unwrap();
+    assert!(config.schema.is_some());
+    assert_eq!(config.tables.len(), 8);
+    // `"main.notes"` is normalized.
+    assert_eq!(config.tables["notes"].table, "notes");
+    // Without migrations it parses too.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace("migrations = \"../../migrations\"", "");
+    assert!(Config::parse(&text, &path).unwrap().schema.is_none());
+}
+
+#[test]
+fn rules_ok() {
+    let config = parse(&format!(
+        "{HEAD}\"Public.Posts\" = {{ site = \"  Site_ID \" }}\ncomments = {{ site = \"Post_Id->public.POSTS.Id\" }}\nlikes = {{ site = \"comment_id   ->   comments.id\", user = \"user_id\" }}\n"
+    ))
+    .unwrap();
+    assert_eq!(
+        config.tables["posts"].rules["site"],
+        ScopeRule::Column("site_id".into())
+    );
+    assert_eq!(
+        config.tables["comments"].rules["site"],
+        fk("post_id", "posts", "id")
+    );
+    // Multi-hop: each table keeps its own one-hop rule.
+    assert_eq!(
+        config.tables["likes"].rules["site"],
+        fk("comment_id", "comments", "id")
+    );
+    assert!(config.schema.is_none());
+    assert_eq!(config.table_scope("PUBLIC.likes").unwrap().rules.len(), 2);
+}
+
+#[test]
+fn toml_syntax_err() {
+    let (line, message) = error("dialect = \"sqlite\"\n\n[dimensions\nsite = \"i64\"\n");
+    assert_eq!(line, 3);
+    assert!(message.starts_with("invalid toml: "), "{message}");
+}
+
+#[test]
+fn unknown_key_err() {
+    let (line, message) = error("dialect = \"sqlite\"\nmigration = \"migrations\"\n");
+    assert_eq!(line, 2);
+    assert!(
+        message.starts_with("unknown key `migration`, expected one of"),
+        "{message}"
+    );
+    assert!(
+        message.ends_with("remove it or fix its spelling"),
+        "{message}"
+    );
+}
+
+#[test]
+fn dialect_err() {
+    let (line, message) = error("\n\ndialect = \"oracle\"\n");
+    assert_eq!(line, 3);
+    assert_eq!(
+        message,
+        "unknown dialect `oracle`: use \"sqlite\", \"postgres\" or \"mysql\""
+    );
+    let (line, message) = error("[dimensions]\nsite = \"i64\"\n");
+    assert_eq!(line, 1);
+    assert!(message.starts_with("missing `dialect`: add"), "{message}");
+}
+
+#[test]
+fn dimensions_err() {
+    let (line, message) = error("dialect = \"mysql\"\n[dimensions]\n\"my site\" = \"i64\"\n");
+    assert_eq!(line, 3);
+    assert!(
+        message.starts_with("dimension name `my site` is not an identifier"),
+        "{message}"
+    );
+    let (line, message) =
+        error("dialect = \"mysql\"\n[dimensions]\nsite = \"i64\"\nuser = \" \"\n");
+    assert_eq!(line, 4);
+    assert!(
+        message.starts_with("dimension `user` has an empty type"),
+        "{message}"
+    );
+}
+
+#[test]
+fn undeclared_dimension_err() {
+    let (line, message) = tables_error(
+        "posts = { site = \"site_id\" }\n[tables.notes]\nsite = \"site_id\"\ntenant = \"t_id\"\n",
+    );
+    assert_eq!(line, 9);
+    assert_eq!(
+        message,
+        "table `notes` names dimension `tenant`, which [dimensions] does not declare: declare it or use one of: site, user"
+    );
+}
+
+#[test]
+fn rule_err() {
+    let (line, message) =
+        tables_error("posts = { site = \"site_id\" }\ncomments = { site = \"  \" }\n");
+    assert_eq!(line, 7);
+    assert!(
+        message.starts_with("`comments.site`: the rule is empty: write a column"),
+        "{message}"
+    );
+    let (line, message) = tables_error("comments = { site = \"post_id -> posts\" }\n");
+    assert_eq!(line, 6);
+    assert_eq!(
+        message,
+        "`comments.site`: malformed foreign-key path `post_id -> posts`: write it as \"<column> -> <parent table>.<parent column>\""
+    );
+    let (_, message) = tables_error("comments = { site = \"-> posts.id\" }\n");
+    assert!(message.contains("malformed foreign-key path"), "{message}");
+    let (_, message) = tables_error("comments = { site = \"post id\" }\n");
+    assert!(
+        message.starts_with("`comments.site`: malformed rule `post id`"),
+        "{message}"
+    );
+    let (_, message) = tables_error("c = { site = \"post_id -> posts.id -> sites.id\" }\n");
+    assert!(message.contains("a path has one hop"), "{message}");
+}
+
+#[test]
+fn tables_err() {
+    let (line, message) =
+        tables_error("posts = { site = \"site_id\" }\n\"public.posts\" = { site = \"site_id\" }\n");
+    assert_eq!(line, 7);
+    assert_eq!(
+        message,
+        "table `posts` is listed twice in [tables]: keep one entry"
+    );
+    let (line, message) = tables_error("posts = {}\n");
+    assert_eq!(line, 6);
+    assert!(
+        message.starts_with("table `posts` lists no dimension"),
+        "{message}"
+    );
+}
+
+#[test]
+fn parent_err() {
+    let (line, message) = tables_error("comments = { site = \"post_id -> posts.id\" }\n");
+    assert_eq!(line, 6);
+    assert_eq!(
+        message,
+        "`comments.site` goes through `posts`, which [tables] does not list: add `posts = { site = \"...\" }` to [tables]"
+    );
+    let (line, message) = tables_error(
+        "posts = { user = \"author_id\" }\ncomments = { site = \"post_id -> posts.id\" }\n",
+    );
+    assert_eq!(line, 7);
+    assert_eq!(
+        message,
+        "`comments.site` goes through `posts`, which is not scoped on `site`: add `site = \"...\"` to `posts` in [tables]"
+    );
+}
+
+#[test]
+fn cycle_err() {
+    let (line, message) =
+        tables_error("a = { site = \"b_id -> b.id\" }\nb = { site = \"a_id -> a.id\" }\n");
+    assert_eq!(line, 6);
+    assert!(
+        message.starts_with("the foreign-key paths of `site` form a cycle (a -> b -> a)"),
+        "{message}"
+    );
+    let (_, message) = tables_error("cats = { site = \"parent_id -> cats.id\" }\n");
+    assert!(message.contains("(cats -> cats)"), "{message}");
+}
+
+#[test]
+fn migrations_dir_err() {
+    let (line, message) = error("dialect = \"sqlite\"\nmigrations = \"nowhere\"\n");
+    assert_eq!(line, 2);
+    assert!(
+        message.starts_with("migrations directory `nowhere` does not exist"),
+        "{message}"
+    );
+}
+
+#[test]
+fn schema_table_err() {
+    let (line, message) =
+        schema_error("posts = { site = \"site_id\" }\n\narticles = { site = \"site_id\" }\n");
+    assert_eq!(line, 9);
+    assert_eq!(
+        message,
+        "table `articles` is not created by the migrations: fix the name or add a migration that creates it"
+    );
+}
+
+#[test]
+fn schema_column_err() {
+    let (line, message) = schema_error("posts = { site = \"site\" }\n");
+    assert_eq!(line, 7);
+    assert!(
+        message
+            .starts_with("`posts` has no column `site` in the migrations: use one of id, site_id,"),
+        "{message}"
+    );
+    let (line, message) = schema_error(
+        "posts = { site = \"site_id\" }\ncomments = { site = \"posts_id -> posts.id\" }\n",
+    );
+    assert_eq!(line, 8);
+    assert!(
+        message.starts_with("`comments` has no column `posts_id`"),
+        "{message}"
+    );
+    let (_, message) = schema_error(
+        "posts = { site = \"site_id\" }\ncomments = { site = \"post_id -> posts.ident\" }\n",
+    );
+    assert!(
+        message.starts_with("`posts` has no column `ident`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn schema_parent_key_err() {
+    let (line, message) = schema_error(
+        "posts = { site = \"site_id\" }\ncomments = { site = \"post_id -> posts.slug\" }\n",
+    );
+    assert_eq!(line, 8);
+    assert_eq!(
+        message,
+        "`posts.slug` is neither the primary key nor a unique key of `posts`, so `post_id -> posts.slug` would not identify one parent row: point the path at the primary key or make `slug` unique"
+    );
+}
+
+#[test]
+fn schema_foreign_key_err() {
+    // comments.author_id references users(id) in the migrations.
+    let (line, message) = schema_error(
+        "posts = { site = \"site_id\" }\ncomments = { site = \"author_id -> posts.id\" }\n",
+    );
+    assert_eq!(line, 8);
+    assert_eq!(
+        message,
+        "`comments.author_id` references `users(id)` in the migrations, but `author_id -> posts.id` says `posts.id`: fix the path"
+    );
+}
+
+#[test]
+fn schema_view_ok() {
+    let dir = std::env::temp_dir().join(format!("scopes-config-view-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("db")).unwrap();
+    std::fs::write(
+        dir.join("db/1_init.sql"),
+        "CREATE TABLE posts (id INT PRIMARY KEY, site_id INT NOT NULL);\n\
+         CREATE VIEW recent AS SELECT id, site_id FROM posts;\n\
+         CREATE VIEW everything AS SELECT * FROM posts;\n\
+         CREATE TABLE c (id INT, x INT);\n",
+    )
+    .unwrap();
+    let path = dir.join("scopes.toml");
+    let head = "dialect = \"postgres\"\nmigrations = \"db\"\n[dimensions]\nsite = \"i64\"\n[tables]\nposts = { site = \"site_id\" }\n";
+    std::fs::write(
+        &path,
+        format!("{head}recent = {{ site = \"site_id\" }}\neverything = {{ site = \"site_id\" }}\n"),
+    )
+    .unwrap();
+    let config = Config::load(&path).unwrap();
+    assert!(config.schema.unwrap().view("recent").is_some());
+    let text = format!("{head}recent = {{ site = \"tenant\" }}\n");
+    match Config::parse(&text, &path) {
+        Err(ConfigError::Invalid { line, message, .. }) => {
+            assert_eq!(line, 7);
+            assert!(
+                message.starts_with("`recent` has no column `tenant`"),
+                "{message}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let text =
+        format!("{head}c = {{ site = \"x -> recent.id\" }}\nrecent = {{ site = \"site_id\" }}\n");
+    match Config::parse(&text, &path) {
+        Err(ConfigError::Invalid { message, .. }) => {
+            assert!(message.contains("(a view has no keys)"), "{message}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn migration_error_err() {
+    let dir = std::env::temp_dir().join(format!("scopes-config-bad-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
+    std::fs::write(
+        dir.join("migrations/1_init.sql"),
+        "CREATE TABLE t (id INT);\nCREATE TABLE t (id INT);\n",
+    )
+    .unwrap();
+    let path = dir.join("scopes.toml");
+    std::fs::write(&path, "dialect = \"sqlite\"\nmigrations = \"migrations\"\n").unwrap();
+    match Config::load(&path) {
+        Err(ConfigError::Invalid { path, line, .. }) => {
+            assert_eq!((path.ends_with("1_init.sql"), line), (true, 2));
+        }
+        other => panic!("{other:?}"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(matches!(
+        Config::load(&dir.join("scopes.toml")),
+        Err(ConfigError::Io { .. })
+    ));
+}
