@@ -1,0 +1,215 @@
+//! Checking files: read, apply the leading marker comment, call `scopes_core::check`, and classify
+//! the result into an exit status. Printing lives in `report/`.
+
+use std::fs;
+use std::ops::Range;
+use std::path::PathBuf;
+
+use scopes_core::{Code, Config, Diagnostic, Markers, Report};
+
+/// The verdict of a file or of a whole run, ordered so that the worst one wins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    /// Every statement is proven scoped (exit 0).
+    Scoped,
+    /// At least one statement is not scoped (exit 1).
+    Unscoped,
+    /// Something could not be checked: unreadable file, unparseable SQL, bad marker (exit 2).
+    Error,
+}
+
+impl Status {
+    /// The process exit code.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Status::Scoped => 0,
+            Status::Unscoped => 1,
+            Status::Error => 2,
+        }
+    }
+
+    /// The lowercase name used in JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Scoped => "scoped",
+            Status::Unscoped => "unscoped",
+            Status::Error => "error",
+        }
+    }
+}
+
+/// Whether a diagnostic means "could not be checked" (exit 2) rather than "not scoped" (exit 1).
+/// A marker that is malformed or names an undeclared dimension is a usage error, like bad SQL.
+pub fn is_failure(code: Code) -> bool {
+    code.is_analysis_failure() || code == Code::InvalidMarker
+}
+
+/// One checked file.
+#[derive(Debug)]
+pub struct FileCheck {
+    /// The path as found (relative when the argument was).
+    pub path: PathBuf,
+    /// The file's text; empty when it could not be read.
+    pub sql: String,
+    /// The opt-out marker of its leading comment.
+    pub markers: Markers,
+    /// Why the file could not be read, if it could not.
+    pub io_error: Option<String>,
+    /// The analysis; a malformed marker is reported here as an `invalid-marker` diagnostic.
+    pub report: Report,
+}
+
+impl FileCheck {
+    /// The file's path for output, with `/` separators on every platform.
+    pub fn display_path(&self) -> String {
+        self.path.to_string_lossy().replace('\\', "/")
+    }
+
+    /// The file's verdict.
+    pub fn status(&self) -> Status {
+        if self.io_error.is_some()
+            || self
+                .report
+                .all_diagnostics()
+                .iter()
+                .any(|d| is_failure(d.code))
+        {
+            Status::Error
+        } else if self.report.is_scoped() {
+            Status::Scoped
+        } else {
+            Status::Unscoped
+        }
+    }
+
+    /// Problems found: diagnostics, plus one for an unreadable file.
+    pub fn problem_count(&self) -> usize {
+        self.report.all_diagnostics().len() + usize::from(self.io_error.is_some())
+    }
+}
+
+/// A whole `scopes check` run: what the reporters print.
+#[derive(Debug)]
+pub struct Run {
+    /// The config file given (or defaulted).
+    pub config_path: PathBuf,
+    /// The loaded config (the reporters read the scope rules for `--explain`).
+    pub config: Config,
+    /// Every file, in the order checked.
+    pub files: Vec<FileCheck>,
+}
+
+impl Run {
+    /// The worst file status; `Scoped` when there are no files.
+    pub fn status(&self) -> Status {
+        self.files
+            .iter()
+            .map(FileCheck::status)
+            .max()
+            .unwrap_or(Status::Scoped)
+    }
+
+    /// Statements analyzed, over every file.
+    pub fn statement_count(&self) -> usize {
+        self.files.iter().map(|f| f.report.statements.len()).sum()
+    }
+
+    /// Problems found, over every file.
+    pub fn problem_count(&self) -> usize {
+        self.files.iter().map(FileCheck::problem_count).sum()
+    }
+}
+
+/// Reads and checks one file. Never fails: problems become part of the result.
+pub fn check_file(path: PathBuf, config: &Config) -> FileCheck {
+    let sql = match fs::read_to_string(&path) {
+        Ok(sql) => sql,
+        Err(err) => {
+            return FileCheck {
+                path,
+                sql: String::new(),
+                markers: Markers::None,
+                io_error: Some(err.to_string()),
+                report: Report::default(),
+            }
+        }
+    };
+    let (markers, report) = match Markers::from_leading_comment(&sql) {
+        Ok(markers) => {
+            let markers = markers.unwrap_or_default();
+            let report = scopes_core::check(&sql, config, &markers);
+            (markers, report)
+        }
+        Err(message) => {
+            // A bad marker stops the check: checking without it would report noise.
+            let span = marker_span(&sql);
+            // The message already says what to write instead: no help line.
+            let diagnostic =
+                Diagnostic::new(Code::InvalidMarker, message, span).label("malformed marker");
+            let report = Report {
+                statements: Vec::new(),
+                diagnostics: vec![diagnostic],
+            };
+            (Markers::None, report)
+        }
+    };
+    FileCheck {
+        path,
+        sql,
+        markers,
+        io_error: None,
+        report,
+    }
+}
+
+/// The byte range of the leading `-- scopes:` comment line (without its newline), found the way
+/// `Markers::from_leading_comment` finds it; the whole text when there is none.
+fn marker_span(sql: &str) -> Range<usize> {
+    let mut start = 0;
+    for line in sql.split_inclusive('\n') {
+        let text = line.trim_end_matches(['\n', '\r']);
+        let trimmed = text.trim();
+        if !trimmed.is_empty() {
+            let Some(comment) = trimmed.strip_prefix("--") else {
+                break;
+            };
+            if comment.trim_start().starts_with("scopes:") {
+                let indent = text.len() - text.trim_start().len();
+                return start + indent..start + text.trim_end().len();
+            }
+        }
+        start += line.len();
+    }
+    0..sql.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marker_span_ok() {
+        let sql = "-- hi\n\n  -- scopes: unscopd \nSELECT 1";
+        let span = marker_span(sql);
+        assert_eq!(&sql[span], "-- scopes: unscopd");
+        assert_eq!(marker_span("SELECT 1"), 0..8);
+    }
+
+    #[test]
+    fn status_order_ok() {
+        assert!(Status::Error > Status::Unscoped && Status::Unscoped > Status::Scoped);
+        assert_eq!(
+            [Status::Unscoped, Status::Error, Status::Scoped]
+                .iter()
+                .max(),
+            Some(&Status::Error)
+        );
+    }
+
+    #[test]
+    fn is_failure_ok() {
+        assert!(is_failure(Code::SyntaxError));
+        assert!(is_failure(Code::InvalidMarker));
+        assert!(!is_failure(Code::MissingScopeFilter));
+    }
+}

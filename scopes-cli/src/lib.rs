@@ -1,0 +1,75 @@
+//! The `scopes` command as a library: options, file discovery, checking and reporters; `main.rs` only calls [`run`].
+#![forbid(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::panic)]
+
+pub mod check;
+pub mod files;
+pub mod opt;
+pub mod report;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use scopes_core::{Config, ConfigError};
+
+pub use check::Status;
+use opt::{CheckArgs, Color, Command, Opt};
+
+/// Errors that stop the command before or while it reports (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// scopes.toml could not be read or is invalid (the message names the file and line).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A PATH argument, or a directory under it, could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    Path {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Writing the report failed.
+    #[error("cannot write the report: {0}")]
+    Output(#[source] std::io::Error),
+}
+
+/// Runs the command, writing its report to `out`. Returns the verdict (its exit code via
+/// [`Status::exit_code`]); errors mean exit 2.
+pub fn run(opt: &Opt, out: &mut dyn Write) -> Result<Status, Error> {
+    match &opt.command {
+        Command::Check(args) => check(args, out),
+    }
+}
+
+/// `scopes check`: every file is checked and reported, even after a failure, so one run shows
+/// every problem; the worst status wins.
+pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<Status, Error> {
+    let config = Config::load(&args.config)?;
+    let paths = files::collect(&args.paths)?;
+    let files = paths
+        .into_iter()
+        .map(|path| check::check_file(path, &config))
+        .collect();
+    let run = check::Run {
+        config_path: args.config.clone(),
+        config,
+        files,
+    };
+    let options = report::Options {
+        explain: args.explain,
+        styled: use_color(args.color),
+    };
+    report::write(args.format, &run, &options, out).map_err(Error::Output)?;
+    out.flush().map_err(Error::Output)?;
+    Ok(run.status())
+}
+
+fn use_color(color: Color) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal(),
+    }
+}

@@ -1,0 +1,65 @@
+//! Command-line options (clap derive); what each option means at run time lives in `lib.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Checks that every SQL statement of a sqlx app stays inside its tenant scope.
+#[derive(Debug, Parser)]
+#[command(name = "scopes", version, about)]
+pub struct Opt {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check .sql files: exit 0 when every statement is scoped, 1 when one is not, 2 on errors.
+    Check(CheckArgs),
+}
+
+/// Options of `scopes check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The scope contract.
+    #[arg(long, value_name = "FILE", default_value = "scopes.toml")]
+    pub config: PathBuf,
+
+    /// How to print the results.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Also print how each scoped table occurrence was proven (text format).
+    #[arg(long)]
+    pub explain: bool,
+
+    /// When to color text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// .sql files, or directories searched recursively for .sql files.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+}
+
+/// Output formats. Each one is a module of `report/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics and a summary line.
+    Text,
+    /// One JSON document, described in JSON.md.
+    Json,
+}
+
+/// Whether text output uses ANSI colors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colors when stdout is a terminal and `NO_COLOR` is not set.
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
+}

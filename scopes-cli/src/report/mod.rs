@@ -1,0 +1,96 @@
+//! Reporters, one module per `--format`: each writes a whole [`Run`] to a writer. A new format
+//! (sarif, github) is a new module and one arm in [`write`].
+
+pub mod json;
+pub mod text;
+
+use std::io::{self, Write};
+
+use scopes_core::{Markers, ProofKind};
+
+use crate::check::Run;
+use crate::opt::Format;
+
+/// Options shared by the reporters; a format ignores those it has no use for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Print how each occurrence was proven (text; JSON always carries the proofs).
+    pub explain: bool,
+    /// Use ANSI colors (text).
+    pub styled: bool,
+}
+
+/// Writes the run in the given format.
+pub fn write(format: Format, run: &Run, options: &Options, out: &mut dyn Write) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(run, options, out),
+        Format::Json => json::write(run, out),
+    }
+}
+
+/// The stable kebab-case name of a proof kind, shared by every format.
+pub fn proof_kind_name(kind: ProofKind) -> &'static str {
+    match kind {
+        ProofKind::Filter => "filter",
+        ProofKind::ForeignKeyLink => "foreign-key-link",
+        ProofKind::PushedFilter => "pushed-filter",
+        ProofKind::InsertedValues => "inserted-values",
+        ProofKind::Exempt => "exempt",
+    }
+}
+
+/// The marker as written in SQL (`unscoped`, `unscoped(a, b)`), or `None` without one.
+pub fn marker_text(markers: &Markers) -> Option<String> {
+    match markers {
+        Markers::None => None,
+        Markers::All => Some("unscoped".to_string()),
+        Markers::Dimensions(dims) => {
+            let list: Vec<&str> = dims.iter().map(String::as_str).collect();
+            Some(format!("unscoped({})", list.join(", ")))
+        }
+    }
+}
+
+/// The dimensions of a table's scope rules that an occurrence has no proof for, sorted.
+pub fn unproven_dimensions(run: &Run, occurrence: &scopes_core::Occurrence) -> Vec<String> {
+    let Some(scope) = run.config.table_scope(&occurrence.table) else {
+        return Vec::new();
+    };
+    scope
+        .rules
+        .keys()
+        .filter(|dim| !occurrence.proofs.iter().any(|p| &p.dimension == *dim))
+        .cloned()
+        .collect()
+}
+
+/// `1 file`, `2 files`.
+pub(crate) fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("{count} {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marker_text_ok() {
+        assert_eq!(marker_text(&Markers::None), None);
+        assert_eq!(marker_text(&Markers::All).as_deref(), Some("unscoped"));
+        let dims = Markers::parse_list("user, site").ok();
+        assert_eq!(
+            dims.as_ref().and_then(marker_text).as_deref(),
+            Some("unscoped(site, user)")
+        );
+    }
+
+    #[test]
+    fn plural_ok() {
+        assert_eq!(plural(1, "file"), "1 file");
+        assert_eq!(plural(0, "problem"), "0 problems");
+    }
+}

@@ -1,0 +1,95 @@
+//! The text format: rustc-style diagnostics (`scopes_core::render`), the `--explain` proofs, and a
+//! summary line.
+
+use std::io::{self, Write};
+
+use scopes_core::render::{line_col, render, render_styled};
+use scopes_core::StatementReport;
+
+use super::{marker_text, plural, proof_kind_name, unproven_dimensions, Options};
+use crate::check::{FileCheck, Run};
+
+/// Writes the run as text.
+pub fn write(run: &Run, options: &Options, out: &mut dyn Write) -> io::Result<()> {
+    for file in &run.files {
+        let path = file.display_path();
+        if let Some(err) = &file.io_error {
+            writeln!(out, "error: cannot read {path}: {err}\n")?;
+            continue;
+        }
+        if options.explain {
+            explain(run, file, &path, out)?;
+        }
+        for diagnostic in file.report.all_diagnostics() {
+            let rendered = if options.styled {
+                render_styled(diagnostic, &file.sql, Some(&path))
+            } else {
+                render(diagnostic, &file.sql, Some(&path))
+            };
+            writeln!(out, "{rendered}\n")?;
+        }
+    }
+    writeln!(
+        out,
+        "checked {}, {}: {}",
+        plural(run.files.len(), "file"),
+        plural(run.statement_count(), "statement"),
+        plural(run.problem_count(), "problem"),
+    )
+}
+
+/// Per statement and per scoped-table occurrence, how each dimension was proven: what a reviewer
+/// needs to trust an accepted statement.
+fn explain(run: &Run, file: &FileCheck, path: &str, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(marker) = marker_text(&file.markers) {
+        writeln!(out, "{path}: marker `-- scopes: {marker}`")?;
+    }
+    for (index, statement) in file.report.statements.iter().enumerate() {
+        let (line, column) = line_col(&file.sql, statement.span.start);
+        writeln!(
+            out,
+            "{path}:{line}:{column}: statement {}: {}",
+            index + 1,
+            verdict(statement)
+        )?;
+        if statement.occurrences.is_empty() {
+            writeln!(out, "  no scoped table")?;
+        }
+        for occurrence in &statement.occurrences {
+            let (line, column) = line_col(&file.sql, occurrence.span.start);
+            let alias = occurrence
+                .alias
+                .as_ref()
+                .map(|a| format!(" as `{a}`"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  `{}`{alias} ({}) at {line}:{column}",
+                occurrence.table, occurrence.access
+            )?;
+            for proof in &occurrence.proofs {
+                writeln!(
+                    out,
+                    "    {}: {}: {}",
+                    proof.dimension,
+                    proof_kind_name(proof.kind),
+                    proof.detail
+                )?;
+            }
+            for dimension in unproven_dimensions(run, occurrence) {
+                writeln!(out, "    {dimension}: not proven")?;
+            }
+        }
+    }
+    if !file.report.statements.is_empty() || file.markers != scopes_core::Markers::None {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+fn verdict(statement: &StatementReport) -> String {
+    match statement.diagnostics.len() {
+        0 => "scoped".to_string(),
+        n => format!("not scoped ({})", plural(n, "problem")),
+    }
+}
