@@ -2,6 +2,7 @@
 //! Finding and ordering migration files lives here; applying their DDL lives in `schema/ddl.rs`.
 
 mod ddl;
+mod skip;
 mod table;
 
 use std::collections::{BTreeMap, BTreeSet};

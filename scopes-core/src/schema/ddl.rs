@@ -11,8 +11,9 @@ use sqlparser::ast::{
 use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::keywords::Keyword;
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::Token;
+use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
+use super::skip;
 use super::table::{self, ident, object_name};
 use super::{Schema, TableDef, ViewDef};
 use crate::config::{ConfigError, Dialect};
@@ -72,9 +73,67 @@ pub(super) fn apply(
                     break;
                 }
             },
-            Err(e) => return Err(parse_error(file, &e)),
+            Err(e) => skip_unparsed(
+                schema,
+                &mut parser,
+                parser_dialect,
+                sql,
+                file,
+                start.span.start,
+                &e,
+            )?,
         }
     }
+}
+
+/// The parser rejected the statement at `start`: go on after it when it provably cannot change a
+/// table (see `schema/skip.rs`), else report the parse error.
+fn skip_unparsed(
+    schema: &mut Schema,
+    parser: &mut Parser<'_>,
+    dialect: &dyn sqlparser::dialect::Dialect,
+    sql: &str,
+    file: &Path,
+    start: Location,
+    error: &ParserError,
+) -> Result<(), ConfigError> {
+    let tokens = Tokenizer::new(dialect, sql)
+        .tokenize_with_location()
+        .map_err(|_| parse_error(file, error))?;
+    let skip = match skip::skippable(&tokens, start) {
+        None => return Err(parse_error(file, error)),
+        Some(Err(why)) => {
+            let ConfigError::Invalid { message, .. } = parse_error(file, error) else {
+                return Err(parse_error(file, error));
+            };
+            return Err(invalid(
+                file,
+                start.line,
+                format!("{message}; it has {why}, so it may change tables and cannot be skipped"),
+            ));
+        }
+        Some(Ok(skip)) => skip,
+    };
+    loop {
+        let next = parser.peek_token();
+        if next.token == Token::EOF {
+            break;
+        }
+        if let Some(end) = skip.end {
+            // The parser already read past the end we found: what it read may be DDL.
+            if next.span.start > end {
+                return Err(parse_error(file, error));
+            }
+            if next.span.start == end {
+                break;
+            }
+        }
+        parser.next_token();
+    }
+    if let Some(name) = skip.routine {
+        schema.functions.insert(name);
+    }
+    Ok(())
 }
 
 /// A parser error, located by the "Line: X, Column: Y" that sqlparser puts in its text.

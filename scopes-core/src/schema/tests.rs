@@ -393,3 +393,98 @@ fn mysql_ok() {
         .any(|c| c.name == "site_id" && c.not_null));
     assert_eq!(articles.foreign_keys[0].columns, cols(&["site_id"]));
 }
+
+#[test]
+fn common_ddl_ok() {
+    let sqlite = apply(
+        "CREATE TABLE IF NOT EXISTS a (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at TEXT NOT NULL DEFAULT (datetime('now')),
+            n INTEGER CHECK (n > 0),
+            CONSTRAINT n_pos CHECK (n < 100)
+         ) STRICT;
+         CREATE TABLE b (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID;
+         CREATE INDEX IF NOT EXISTS a_n ON a (n);
+         CREATE TRIGGER IF NOT EXISTS a_t AFTER UPDATE ON a BEGIN UPDATE a SET n = 1 WHERE id = NEW.id; END;",
+        Dialect::Sqlite,
+    )
+    .unwrap();
+    assert_eq!(sqlite.tables.len(), 2);
+    let postgres = apply(
+        "CREATE TABLE a (
+            id BIGSERIAL PRIMARY KEY,
+            uid UUID NOT NULL DEFAULT gen_random_uuid(),
+            n BIGINT GENERATED ALWAYS AS IDENTITY,
+            at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            tags TEXT[] NOT NULL DEFAULT '{}'
+         );
+         ALTER TABLE a ADD COLUMN IF NOT EXISTS uid UUID;
+         ALTER TABLE ONLY a ADD CONSTRAINT a_uid UNIQUE (uid);
+         ALTER TABLE a DROP CONSTRAINT a_uid;
+         ALTER TABLE a ADD CONSTRAINT a_uid2 UNIQUE (uid);
+         CREATE UNIQUE INDEX CONCURRENTLY a_at ON a (at);
+         CREATE MATERIALIZED VIEW m AS SELECT id FROM a;",
+        Dialect::Postgres,
+    )
+    .unwrap();
+    assert_eq!(
+        postgres.table("a").unwrap().unique_keys,
+        vec![cols(&["uid"]), cols(&["at"])]
+    );
+    assert!(postgres.view("m").is_some());
+    let mysql = apply(
+        "CREATE TABLE a (
+            id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+            at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+            b_id BIGINT UNSIGNED,
+            PRIMARY KEY (id),
+            INDEX a_b (b_id),
+            FOREIGN KEY (b_id) REFERENCES b (id) ON DELETE CASCADE
+         ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+         ALTER TABLE a MODIFY COLUMN b_id BIGINT UNSIGNED NOT NULL;",
+        Dialect::Mysql,
+    )
+    .unwrap();
+    let a = mysql.table("a").unwrap();
+    assert_eq!(a.primary_key, cols(&["id"]));
+    assert!(a.columns.iter().all(|c| c.not_null));
+}
+
+#[test]
+fn unparsed_routine_ok() {
+    // sqlparser rejects `CREATE TRIGGER IF NOT EXISTS` in SQLite; trigger bodies hold only DML.
+    let schema = sqlite(
+        "CREATE TABLE a (id INTEGER PRIMARY KEY, n INT);
+         CREATE TRIGGER IF NOT EXISTS a_t AFTER INSERT ON a BEGIN
+           UPDATE a SET n = CASE WHEN n > 0 THEN 1 ELSE 2 END WHERE id = NEW.id;
+         END;
+         CREATE TABLE b (id INT);",
+    );
+    assert!(schema.table("b").is_some());
+    let schema = apply(
+        "CREATE PROCEDURE p(IN x INT) BEGIN DECLARE y INT; IF x > 0 THEN SELECT 1; END IF; END;
+         CREATE TABLE c (id INT);",
+        Dialect::Mysql,
+    )
+    .unwrap();
+    assert!(schema.functions.contains("p"));
+    assert!(schema.table("c").is_some());
+}
+
+#[test]
+fn unparsed_routine_err() {
+    let (line, message) = error(
+        "CREATE TABLE a (id INT);\nCREATE TRIGGER IF NOT EXISTS t AFTER INSERT ON a BEGIN DROP TABLE a; END;",
+        Dialect::Sqlite,
+    );
+    assert_eq!(line, 2);
+    assert!(
+        message.starts_with("cannot parse this migration: "),
+        "{message}"
+    );
+    assert!(
+        message
+            .ends_with("it has `DROP` in its body, so it may change tables and cannot be skipped"),
+        "{message}"
+    );
+}
