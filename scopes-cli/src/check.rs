@@ -3,6 +3,7 @@
 
 use std::fs;
 use std::ops::Range;
+use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 
 use scopes_core::{Code, Config, Diagnostic, Markers, Report};
@@ -53,8 +54,8 @@ pub struct FileCheck {
     pub sql: String,
     /// The opt-out marker of its leading comment.
     pub markers: Markers,
-    /// Why the file could not be read, if it could not.
-    pub io_error: Option<String>,
+    /// Why the file could not be checked at all (unreadable, analyzer crash), naming the file.
+    pub error: Option<String>,
     /// The analysis; a malformed marker is reported here as an `invalid-marker` diagnostic.
     pub report: Report,
 }
@@ -67,7 +68,7 @@ impl FileCheck {
 
     /// The file's verdict.
     pub fn status(&self) -> Status {
-        if self.io_error.is_some()
+        if self.error.is_some()
             || self
                 .report
                 .all_diagnostics()
@@ -82,9 +83,9 @@ impl FileCheck {
         }
     }
 
-    /// Problems found: diagnostics, plus one for an unreadable file.
+    /// Problems found: diagnostics, plus one for a file that could not be checked.
     pub fn problem_count(&self) -> usize {
-        self.report.all_diagnostics().len() + usize::from(self.io_error.is_some())
+        self.report.all_diagnostics().len() + usize::from(self.error.is_some())
     }
 }
 
@@ -125,20 +126,37 @@ pub fn check_file(path: PathBuf, config: &Config) -> FileCheck {
     let sql = match fs::read_to_string(&path) {
         Ok(sql) => sql,
         Err(err) => {
+            let error = format!("cannot read {}: {err}", path.display());
             return FileCheck {
                 path,
                 sql: String::new(),
                 markers: Markers::None,
-                io_error: Some(err.to_string()),
+                error: Some(error),
                 report: Report::default(),
-            }
+            };
         }
     };
     let (markers, report) = match Markers::from_leading_comment(&sql) {
         Ok(markers) => {
             let markers = markers.unwrap_or_default();
-            let report = scopes_core::check(&sql, config, &markers);
-            (markers, report)
+            // An analyzer bug must not lose the other files' results or exit with 101: it
+            // fails this file closed (exit 2), after the panic hook has printed the details.
+            match panic::catch_unwind(AssertUnwindSafe(|| {
+                scopes_core::check(&sql, config, &markers)
+            })) {
+                Ok(report) => (markers, report),
+                Err(_) => {
+                    let error =
+                        format!("internal error: the analyzer crashed on {}", path.display());
+                    return FileCheck {
+                        path,
+                        sql,
+                        markers,
+                        error: Some(error),
+                        report: Report::default(),
+                    };
+                }
+            }
         }
         Err(message) => {
             // A bad marker stops the check: checking without it would report noise.
@@ -157,7 +175,7 @@ pub fn check_file(path: PathBuf, config: &Config) -> FileCheck {
         path,
         sql,
         markers,
-        io_error: None,
+        error: None,
         report,
     }
 }

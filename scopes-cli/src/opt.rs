@@ -49,7 +49,7 @@ pub struct CheckArgs {
 pub enum Format {
     /// rustc-style diagnostics and a summary line.
     Text,
-    /// One JSON document, described in JSON.md.
+    /// One JSON document with a stable, versioned schema (see JSON.md in the repository).
     Json,
 }
 

@@ -130,7 +130,7 @@ fn check_malformed_marker_err() {
 
 #[test]
 fn check_unreadable_file_err() {
-    let out = scopes("blog", &["check", "unreadable", "good/tags.sql"]);
+    let out = scopes("blog", &["check", "unreadable"]);
     assert_eq!(out.code, Some(2), "{}", out.transcript());
     assert!(
         out.stdout

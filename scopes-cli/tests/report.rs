@@ -63,7 +63,7 @@ fn file(path: &str, sql: &str, markers: Markers, report: Report) -> FileCheck {
         path: PathBuf::from(path),
         sql: sql.into(),
         markers,
-        io_error: None,
+        error: None,
         report,
     }
 }
@@ -136,7 +136,8 @@ fn run() -> Run {
     };
 
     let mut unreadable = file("sql/latin1.sql", "", Markers::None, Report::default());
-    unreadable.io_error = Some("stream did not contain valid UTF-8".into());
+    unreadable.error =
+        Some("cannot read sql/latin1.sql: stream did not contain valid UTF-8".into());
 
     let user = Markers::parse_list("user").unwrap_or_default();
     Run {

@@ -187,10 +187,7 @@ fn file(run: &Run, check: &FileCheck) -> File {
         .collect();
     File {
         status: check.status().as_str(),
-        error: check
-            .io_error
-            .as_ref()
-            .map(|err| format!("cannot read {path}: {err}")),
+        error: check.error.clone(),
         marker: marker(&check.markers),
         statements,
         diagnostics,

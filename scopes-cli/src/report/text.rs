@@ -13,8 +13,8 @@ use crate::check::{FileCheck, Run};
 pub fn write(run: &Run, options: &Options, out: &mut dyn Write) -> io::Result<()> {
     for file in &run.files {
         let path = file.display_path();
-        if let Some(err) = &file.io_error {
-            writeln!(out, "error: cannot read {path}: {err}\n")?;
+        if let Some(err) = &file.error {
+            writeln!(out, "error: {err}\n")?;
             continue;
         }
         if options.explain {
