@@ -280,6 +280,10 @@ fn toml_message(message: &str) -> String {
     let message = message.trim();
     match message.strip_prefix("unknown field ") {
         Some(rest) => format!("unknown key {rest}: remove it or fix its spelling"),
+        // An unquoted `public.posts = { ... }` is a nested TOML table, not a qualified name.
+        None if message.contains("invalid type: map, expected a string") => format!(
+            "invalid toml: {message}; quote a schema-qualified table name: `\"public.posts\" = {{ ... }}`"
+        ),
         None => {
             let mut chars = message.chars();
             let first = chars.next().map(|c| c.to_lowercase().to_string());

@@ -377,3 +377,13 @@ fn migration_error_err() {
         Err(ConfigError::Io { .. })
     ));
 }
+
+#[test]
+fn dotted_table_err() {
+    let (line, message) = tables_error("public.posts = { site = \"site_id\" }\n");
+    assert_eq!(line, 6);
+    assert!(
+        message.ends_with("quote a schema-qualified table name: `\"public.posts\" = { ... }`"),
+        "{message}"
+    );
+}

@@ -5,8 +5,8 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use sqlparser::ast::{
-    visit_relations, visit_statements, AlterTableOperation, CreateTable, CreateView, ObjectName,
-    ObjectType, RenameTableNameKind, SelectItem, SetExpr, Statement,
+    visit_expressions, visit_relations, visit_statements, AlterTableOperation, CreateTable,
+    CreateView, Expr, ObjectName, ObjectType, RenameTableNameKind, SelectItem, SetExpr, Statement,
 };
 use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::keywords::Keyword;
@@ -221,12 +221,23 @@ fn apply_statement(
             Ok(())
         }
         Statement::CreateTrigger(_) => check_trigger_body(statement, file, line),
-        // Data, transactions, settings, permissions, and objects that hold no columns.
-        Statement::Query(_)
-        | Statement::Insert(_)
-        | Statement::Update(_)
-        | Statement::Delete(_)
-        | Statement::Set(_)
+        Statement::Query(_) | Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
+            // Data moves, unless it calls a function of the migrations, which may run DDL.
+            let called = visit_expressions(statement, |expr| match expr {
+                Expr::Function(f) if schema.functions.contains(&object_name(&f.name)) => {
+                    ControlFlow::Break(object_name(&f.name))
+                }
+                _ => ControlFlow::Continue(()),
+            });
+            match called {
+                ControlFlow::Break(name) => err(format!(
+                    "this statement calls `{name}`, a function the migrations create, which may change tables; move the call out of the migrations"
+                )),
+                ControlFlow::Continue(()) => Ok(()),
+            }
+        }
+        // Transactions, settings, permissions, and objects that hold no columns.
+        Statement::Set(_)
         | Statement::StartTransaction { .. }
         | Statement::Commit { .. }
         | Statement::Rollback { .. }

@@ -488,3 +488,38 @@ fn unparsed_routine_err() {
         "{message}"
     );
 }
+
+#[test]
+fn function_call_err() {
+    let (line, message) = error(
+        "CREATE FUNCTION mk() RETURNS void LANGUAGE plpgsql AS $$ BEGIN CREATE TABLE x (id INT); END $$;\n\nSELECT mk();",
+        Dialect::Postgres,
+    );
+    assert_eq!(line, 3);
+    assert!(
+        message.starts_with("this statement calls `mk`, a function the migrations create"),
+        "{message}"
+    );
+    // Built-in functions in data seeds are fine.
+    apply(
+        "CREATE TABLE t (at TIMESTAMPTZ);\nINSERT INTO t VALUES (now());",
+        Dialect::Postgres,
+    )
+    .unwrap();
+}
+
+proptest::proptest! {
+    /// Any text is an error or a schema, never a panic.
+    #[test]
+    fn arbitrary_sql_ok(sql in "(CREATE|ALTER|DROP|TABLE|VIEW|INDEX|UNIQUE|TRIGGER|BEGIN|END|CASE|RENAME|TO|COLUMN|ADD|PRIMARY KEY|REFERENCES|t|u|id|\\(|\\)|,|;| |\n|'|\\$\\$|--|[a-z0-9]){0,40}") {
+        for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+            let _ = apply(&sql, dialect);
+        }
+    }
+
+    /// Any config text is an error or a config, never a panic.
+    #[test]
+    fn arbitrary_config_ok(text in "(dialect|migrations|\\[tables\\]|\\[dimensions\\]|site|posts|=|\"|->|\\.|\\{|\\}|,| |\n|[a-z_]){0,40}") {
+        let _ = crate::Config::parse(&text, Path::new("scopes.toml"));
+    }
+}
