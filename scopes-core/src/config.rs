@@ -324,7 +324,8 @@ fn read_tables(
     for (key, rules) in listed {
         let written = key.get_ref();
         let name = normalize_name(written);
-        let line = src.line(key);
+        let table_line = src.line(key);
+        let line = table_line;
         if !is_table_name(written) {
             return Err(src.err(line, format!("table name `{written}` is not an identifier: write it as `table` or `schema.table`")));
         }
@@ -359,7 +360,7 @@ fn read_tables(
             scope.rules.insert(dimension.clone(), rule.clone());
             entries.push(RuleEntry {
                 table: name.clone(),
-                table_line: line,
+                table_line,
                 dimension: dimension.clone(),
                 line,
                 text: text.get_ref().trim().to_string(),

@@ -249,6 +249,13 @@ fn migrations_dir_err() {
 
 #[test]
 fn schema_table_err() {
+    // The line of the table's key, not of its rule.
+    let (line, message) = schema_error("[tables.articles]\nsite = \"site_id\"\n");
+    assert_eq!(line, 7);
+    assert!(
+        message.starts_with("table `articles` is not created"),
+        "{message}"
+    );
     let (line, message) =
         schema_error("posts = { site = \"site_id\" }\n\narticles = { site = \"site_id\" }\n");
     assert_eq!(line, 9);
