@@ -175,10 +175,11 @@ fn apply_statement(
         Statement::CreateTable(create) => create_table(schema, create, file, line),
         Statement::CreateView(view) => create_view(schema, view, file, line),
         Statement::AlterTable(alter) => {
-            let name = object_name(&alter.name);
+            let mut name = object_name(&alter.name);
             if schema.tables.contains_key(&name) {
+                // MySQL allows `RENAME TO` before other operations of the same statement.
                 for operation in &alter.operations {
-                    alter_table(schema, &name, operation, file, line)?;
+                    name = alter_table(schema, &name, operation, file, line)?;
                 }
                 Ok(())
             } else if alter.if_exists {
@@ -346,6 +347,26 @@ fn create_table(
         name: name.clone(),
         ..TableDef::default()
     };
+    // PostgreSQL partitions and children have their parents' columns (keys are not copied:
+    // a key we miss only makes the config stricter).
+    let parents = create
+        .partition_of
+        .iter()
+        .chain(create.inherits.iter().flatten());
+    for parent in parents.map(object_name) {
+        let Some(parent_def) = schema.tables.get(&parent) else {
+            return Err(invalid(
+                file,
+                line,
+                format!("`{name}` derives from `{parent}`, which no earlier migration creates"),
+            ));
+        };
+        for column in &parent_def.columns {
+            if !table.has_column(&column.name) {
+                table.columns.push(column.clone());
+            }
+        }
+    }
     for column in &create.columns {
         table::add_column(&mut table, column, file, line)?;
     }
@@ -376,6 +397,10 @@ fn create_view(
         reads.insert(object_name(relation));
         ControlFlow::<()>::Continue(())
     });
+    // A one-part name that a top-level CTE defines is that CTE, not a table.
+    for cte in view.query.with.iter().flat_map(|w| &w.cte_tables) {
+        reads.remove(&ident(&cte.alias.name));
+    }
     let columns = if view.columns.is_empty() {
         select_columns(&view.query.body)
     } else {
@@ -476,16 +501,19 @@ fn rename_table(
     Ok(())
 }
 
+/// Applies one operation of `ALTER TABLE name`; returns the table's name after it.
 fn alter_table(
     schema: &mut Schema,
     name: &str,
     operation: &AlterTableOperation,
     file: &Path,
     line: u64,
-) -> Result<(), ConfigError> {
+) -> Result<String, ConfigError> {
     if let AlterTableOperation::RenameTable { table_name } = operation {
         let (RenameTableNameKind::As(new) | RenameTableNameKind::To(new)) = table_name;
-        return rename_table(schema, name, object_name(new), file, line);
+        let new = object_name(new);
+        rename_table(schema, name, new.clone(), file, line)?;
+        return Ok(new);
     }
     // Renaming a column also renames it where other tables' foreign keys point at it.
     let renamed = match operation {
@@ -506,5 +534,5 @@ fn alter_table(
     };
     table::alter(table, operation, file, line)?;
     table::fill_parent_columns(schema);
-    Ok(())
+    Ok(name.to_string())
 }

@@ -523,3 +523,42 @@ proptest::proptest! {
         let _ = crate::Config::parse(&text, Path::new("scopes.toml"));
     }
 }
+
+#[test]
+fn derived_tables_ok() {
+    let schema = apply(
+        "CREATE TABLE events (id BIGINT, site_id BIGINT NOT NULL, PRIMARY KEY (id, site_id)) PARTITION BY LIST (site_id);
+         CREATE TABLE events_1 PARTITION OF events FOR VALUES IN (1);
+         CREATE TABLE audited (note TEXT) INHERITS (events);
+         CREATE VIEW recent AS WITH latest AS (SELECT * FROM events) SELECT * FROM latest;
+         CREATE TABLE x (id INT);
+         ALTER TABLE x RENAME TO y, ADD COLUMN z INT;",
+        Dialect::Postgres,
+    );
+    let schema = match schema {
+        Ok(schema) => schema,
+        // The parser may not know every clause; then the error must name the line.
+        Err(e) => panic!("{e}"),
+    };
+    let names = |t: &str| {
+        schema
+            .table(t)
+            .unwrap()
+            .columns
+            .iter()
+            .map(|c| c.name.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names("events_1"), cols(&["id", "site_id"]));
+    assert_eq!(names("audited"), cols(&["id", "site_id", "note"]));
+    assert_eq!(
+        schema
+            .view("recent")
+            .unwrap()
+            .reads
+            .iter()
+            .collect::<Vec<_>>(),
+        ["events"]
+    );
+    assert_eq!(names("y"), cols(&["id", "z"]));
+}
