@@ -8,26 +8,72 @@
 pub mod config;
 pub mod diagnostic;
 pub mod markers;
+pub mod parse;
 pub mod render;
 pub mod report;
+pub mod rewrite;
 pub mod schema;
+mod scope;
+pub mod span;
 
 pub use config::{Config, ConfigError, Dialect, ScopeRule, TableScope};
 pub use diagnostic::{Code, Diagnostic, Fix};
 pub use markers::Markers;
-pub use report::{Occurrence, PlaceholderContext, PlaceholderUse, Proof, ProofKind, Report, StatementReport};
+pub use report::{
+    Occurrence, PlaceholderContext, PlaceholderUse, Proof, ProofKind, Report, StatementReport,
+};
 
 /// Checks every statement of `sql` against the config. The one entry point shared by the
 /// macros and the CLI.
+///
+/// ```
+/// use std::collections::BTreeMap;
+/// use scopes_core::{check, Config, Dialect, Markers, ScopeRule, TableScope};
+/// let config = Config::new(
+///     Dialect::Sqlite,
+///     BTreeMap::from([("site".to_string(), "i64".to_string())]),
+///     BTreeMap::from([("posts".to_string(), TableScope {
+///         table: "posts".into(),
+///         rules: BTreeMap::from([("site".to_string(), ScopeRule::Column("site_id".into()))]),
+///     })]),
+///     None,
+/// );
+/// let ok = check("SELECT title FROM posts p WHERE p.site_id = :site", &config, &Markers::None);
+/// assert!(ok.is_scoped());
+/// let leak = check("SELECT title FROM posts p WHERE p.site_id = :site OR true", &config, &Markers::None);
+/// assert_eq!(leak.all_diagnostics()[0].code.as_str(), "missing-scope-filter");
+/// ```
 pub fn check(sql: &str, config: &Config, markers: &Markers) -> Report {
-    let _ = (config, markers);
-    // Placeholder until the analyzer lands: reject everything, never accept.
-    Report {
-        statements: Vec::new(),
-        diagnostics: vec![Diagnostic::new(
-            Code::UnsupportedSql,
-            "the analyzer is not implemented yet",
-            0..sql.len(),
-        )],
+    let mut report = Report::default();
+    if let Markers::Dimensions(dims) = markers {
+        for d in dims {
+            if !config.dimensions.contains_key(d) {
+                report.diagnostics.push(
+                    Diagnostic::new(
+                        Code::InvalidMarker,
+                        format!("`unscoped({d})` names no dimension declared in scopes.toml"),
+                        0..0,
+                    )
+                    .help("name a dimension from scopes.toml [dimensions]"),
+                );
+            }
+        }
     }
+    match parse::parse(sql, config.dialect) {
+        Ok(statements) => {
+            if statements.is_empty() {
+                report.diagnostics.push(
+                    Diagnostic::new(
+                        Code::SyntaxError,
+                        "the SQL contains no statement",
+                        0..sql.len(),
+                    )
+                    .help("write a SQL statement"),
+                );
+            }
+            report.statements = scope::verify(sql, &statements, config, markers);
+        }
+        Err(d) => report.diagnostics.push(d),
+    }
+    report
 }

@@ -1,0 +1,114 @@
+//! Parsing SQL text into statements with sqlparser, for the configured dialect; parse errors
+//! become `syntax-error` diagnostics with a byte span.
+
+use sqlparser::ast::Statement;
+use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
+use sqlparser::parser::{Parser, ParserError};
+use sqlparser::tokenizer::Location;
+
+use crate::config::Dialect;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::span::LineIndex;
+
+/// Deepest expression/query nesting the parser accepts; deeper input is a `too-complex` error
+/// instead of a stack overflow.
+pub const RECURSION_LIMIT: usize = 64;
+
+/// Largest SQL text analyzed, in bytes.
+pub const MAX_SQL_LEN: usize = 256 * 1024;
+
+/// The sqlparser dialect for a configured dialect.
+pub fn sql_dialect(dialect: Dialect) -> &'static dyn SqlDialect {
+    match dialect {
+        Dialect::Sqlite => &SQLiteDialect {},
+        Dialect::Postgres => &PostgreSqlDialect {},
+        Dialect::Mysql => &MySqlDialect {},
+    }
+}
+
+/// Parses every statement of `sql`.
+///
+/// ```
+/// use scopes_core::{parse::parse, Dialect};
+/// assert_eq!(parse("SELECT 1; SELECT 2", Dialect::Sqlite).unwrap().len(), 2);
+/// assert_eq!(parse("SELEC 1", Dialect::Sqlite).unwrap_err().code.as_str(), "syntax-error");
+/// ```
+pub fn parse(sql: &str, dialect: Dialect) -> Result<Vec<Statement>, Diagnostic> {
+    if sql.len() > MAX_SQL_LEN {
+        return Err(Diagnostic::new(
+            Code::TooComplex,
+            format!(
+                "the SQL text is {} bytes long; sqlx-scopes analyzes at most {MAX_SQL_LEN}",
+                sql.len()
+            ),
+            0..0,
+        )
+        .help("split the SQL into smaller statements"));
+    }
+    let parser = Parser::new(sql_dialect(dialect)).with_recursion_limit(RECURSION_LIMIT);
+    parser
+        .try_with_sql(sql)
+        .and_then(|mut p| p.parse_statements())
+        .map_err(|e| parse_error(sql, e))
+}
+
+fn parse_error(sql: &str, error: ParserError) -> Diagnostic {
+    let (code, text) = match &error {
+        ParserError::RecursionLimitExceeded => (
+            Code::TooComplex,
+            format!("the SQL is nested more than {RECURSION_LIMIT} levels deep"),
+        ),
+        ParserError::TokenizerError(m) | ParserError::ParserError(m) => {
+            (Code::SyntaxError, m.clone())
+        }
+    };
+    let at = location_in_message(&text)
+        .and_then(|loc| LineIndex::new(sql).offset(loc))
+        .unwrap_or(0);
+    let end = sql[at..]
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace())
+        .map(|(i, _)| at + i)
+        .unwrap_or(sql.len());
+    // Drop sqlparser's own " at Line: X, Column: Y": the renderer shows the position.
+    let message = match text.find(" at Line: ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    Diagnostic::new(code, format!("the SQL does not parse: {message}"), at..end)
+        .label("here")
+        .help("fix the syntax; SQL that does not parse is never accepted")
+}
+
+/// Finds "Line: X, Column: Y" in a sqlparser error message.
+fn location_in_message(message: &str) -> Option<Location> {
+    let rest = &message[message.find("Line: ")? + 6..];
+    let (line, rest) = rest.split_once(',')?;
+    let rest = rest.trim_start().strip_prefix("Column: ")?;
+    let column: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    Some(Location::new(
+        line.trim().parse().ok()?,
+        column.parse().ok()?,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_error_points_at_token() {
+        let sql = "SELECT *\nFROM posts WHERE WHERE";
+        let d = parse(sql, Dialect::Sqlite).unwrap_err();
+        assert_eq!(d.code, Code::SyntaxError);
+        assert_eq!(&sql[d.span.clone()], "WHERE");
+        assert!(d.span.start > 9, "{d:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_too_complex() {
+        let sql = format!("SELECT {}1{}", "(".repeat(500), ")".repeat(500));
+        let d = parse(&sql, Dialect::Postgres).unwrap_err();
+        assert_eq!(d.code, Code::TooComplex);
+    }
+}

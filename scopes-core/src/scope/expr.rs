@@ -1,0 +1,309 @@
+//! Reading expressions: top-level conjuncts, the atoms an equality relates, and a visitor that
+//! finds immediate subqueries, function calls and windows without descending into subqueries.
+
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{
+    BinaryOperator, Expr, Function, InTarget, Query, Value, Visit, Visitor, WindowType,
+};
+
+/// Splits an expression into its top-level AND conjuncts (parentheses removed). Iterative, so a
+/// very long AND chain cannot overflow the stack.
+pub(crate) fn conjuncts(expr: &Expr) -> Vec<&Expr> {
+    let mut out = Vec::new();
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::And,
+                right,
+            } => {
+                stack.push(right);
+                stack.push(left);
+            }
+            Expr::Nested(inner) => stack.push(inner),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Removes redundant parentheses.
+pub(crate) fn strip(mut expr: &Expr) -> &Expr {
+    while let Expr::Nested(inner) = expr {
+        expr = inner;
+    }
+    expr
+}
+
+/// One side of a comparison, as far as the proof cares.
+#[derive(Debug, Clone)]
+pub(crate) enum Atom<'q> {
+    /// A column reference: lowercase name parts (`["p", "site_id"]`).
+    Column(Vec<String>),
+    /// A `:dimension` placeholder (the name without the colon).
+    Placeholder(String),
+    /// A parenthesized subquery used as a value.
+    Subquery(&'q Query),
+    /// Anything else.
+    Other,
+}
+
+/// The name of a `:name` placeholder expression.
+pub(crate) fn placeholder_name(expr: &Expr) -> Option<&str> {
+    match strip(expr) {
+        Expr::Value(v) => match &v.value {
+            Value::Placeholder(p) => p.strip_prefix(':').filter(|n| !n.is_empty()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Reads an expression as an atom.
+pub(crate) fn atom(expr: &Expr) -> Atom<'_> {
+    let expr = strip(expr);
+    if let Some(name) = placeholder_name(expr) {
+        return Atom::Placeholder(name.to_string());
+    }
+    match expr {
+        Expr::Identifier(ident) => Atom::Column(vec![ident.value.to_lowercase()]),
+        Expr::CompoundIdentifier(parts) => {
+            Atom::Column(parts.iter().map(|p| p.value.to_lowercase()).collect())
+        }
+        Expr::Subquery(q) => Atom::Subquery(q),
+        _ => Atom::Other,
+    }
+}
+
+/// What a top-level conjunct contributes to the proof.
+#[derive(Debug)]
+pub(crate) enum Conjunct<'q> {
+    /// `a = b`, or `a IN (b)` with one element.
+    Eq(Atom<'q>, Atom<'q>),
+    /// `a IN (SELECT ...)` or `a = (SELECT ...)`: `a` takes the facts of the subquery's column.
+    InSubquery(Atom<'q>, &'q Query),
+    /// `EXISTS (SELECT ...)`: correlated equalities inside give facts to outer columns.
+    Exists(&'q Query),
+    /// Contributes nothing (but its subqueries are still checked).
+    Other,
+}
+
+/// Classifies a top-level conjunct.
+pub(crate) fn classify(expr: &Expr) -> Conjunct<'_> {
+    match strip(expr) {
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } => match (atom(left), atom(right)) {
+            (Atom::Subquery(q), other) | (other, Atom::Subquery(q)) => {
+                Conjunct::InSubquery(other, q)
+            }
+            (a, b) => Conjunct::Eq(a, b),
+        },
+        Expr::In {
+            expr,
+            target,
+            negated: false,
+            ..
+        } => match target {
+            InTarget::List(list) if list.len() == 1 => Conjunct::Eq(atom(expr), atom(&list[0])),
+            InTarget::Subquery(q) => Conjunct::InSubquery(atom(expr), q),
+            _ => Conjunct::Other,
+        },
+        Expr::Exists {
+            subquery,
+            negated: false,
+        } => Conjunct::Exists(subquery),
+        _ => Conjunct::Other,
+    }
+}
+
+/// Names of aggregate functions: a query using one (without OVER) folds rows together.
+const AGGREGATES: &[&str] = &[
+    "count",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "total",
+    "group_concat",
+    "string_agg",
+    "array_agg",
+    "json_agg",
+    "jsonb_agg",
+    "json_object_agg",
+    "jsonb_object_agg",
+    "json_group_array",
+    "json_group_object",
+    "json_arrayagg",
+    "json_objectagg",
+    "bool_and",
+    "bool_or",
+    "every",
+    "bit_and",
+    "bit_or",
+    "bit_xor",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "variance",
+    "var_pop",
+    "var_samp",
+    "std",
+    "mode",
+    "percentile_cont",
+    "percentile_disc",
+    "xmlagg",
+    "listagg",
+    "any_value",
+    "corr",
+    "covar_pop",
+    "covar_samp",
+    "regr_slope",
+    "regr_intercept",
+    "regr_count",
+    "regr_r2",
+    "regr_avgx",
+    "regr_avgy",
+    "regr_sxx",
+    "regr_syy",
+    "regr_sxy",
+    "range_agg",
+    "range_intersect_agg",
+];
+
+/// The lowercase last part of a function's name.
+pub(crate) fn function_name(f: &Function) -> String {
+    f.name
+        .0
+        .last()
+        .and_then(|p| p.as_ident())
+        .map(|i| i.value.to_lowercase())
+        .unwrap_or_default()
+}
+
+/// What a scan of one clause found at its own level (not inside subqueries).
+#[derive(Debug, Default)]
+pub(crate) struct Scan {
+    /// An aggregate call without OVER.
+    pub aggregate: bool,
+    /// The window of every windowed call.
+    pub windows: Vec<WindowType>,
+    /// Lowercase names of every function called.
+    pub functions: Vec<(String, sqlparser::tokenizer::Span)>,
+}
+
+struct ScanVisitor<'s, 'f> {
+    depth: usize,
+    scan: &'s mut Scan,
+    on_subquery: &'f mut dyn FnMut(&Query),
+}
+
+impl Visitor for ScanVisitor<'_, '_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, query: &Query) -> ControlFlow<()> {
+        if self.depth == 0 {
+            (self.on_subquery)(query);
+        }
+        self.depth += 1;
+        ControlFlow::Continue(())
+    }
+
+    fn post_visit_query(&mut self, _query: &Query) -> ControlFlow<()> {
+        self.depth = self.depth.saturating_sub(1);
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        if self.depth == 0 {
+            if let Expr::Function(f) = expr {
+                let name = function_name(f);
+                match &f.over {
+                    Some(w) => self.scan.windows.push(w.clone()),
+                    None if AGGREGATES.contains(&name.as_str()) => self.scan.aggregate = true,
+                    None => {}
+                }
+                use sqlparser::ast::Spanned;
+                self.scan.functions.push((name, f.name.span()));
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Scans a node: calls `on_subquery` for each immediate subquery (not the ones nested in it) and
+/// records aggregates, windows and function calls at this level.
+pub(crate) fn scan<V: Visit + ?Sized>(
+    node: &V,
+    scan: &mut Scan,
+    on_subquery: &mut dyn FnMut(&Query),
+) {
+    let mut visitor = ScanVisitor {
+        depth: 0,
+        scan,
+        on_subquery,
+    };
+    let _ = node.visit(&mut visitor);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sqlparser::dialect::PostgreSqlDialect;
+    use sqlparser::parser::Parser;
+
+    fn expr(sql: &str) -> Expr {
+        Parser::new(&PostgreSqlDialect {})
+            .try_with_sql(sql)
+            .unwrap()
+            .parse_expr()
+            .unwrap()
+    }
+
+    #[test]
+    fn conjuncts_ok() {
+        let e = expr("(a = 1 AND (b = :site)) AND c");
+        assert_eq!(conjuncts(&e).len(), 3);
+        let e = expr("a = 1 OR b = :site");
+        assert_eq!(conjuncts(&e).len(), 1);
+    }
+
+    #[test]
+    fn classify_ok() {
+        assert!(matches!(
+            classify(&expr("p.site_id = :site")),
+            Conjunct::Eq(Atom::Column(_), Atom::Placeholder(_))
+        ));
+        assert!(matches!(
+            classify(&expr("p.site_id IN (:site)")),
+            Conjunct::Eq(Atom::Column(_), Atom::Placeholder(_))
+        ));
+        assert!(matches!(
+            classify(&expr("p.id IN (SELECT 1)")),
+            Conjunct::InSubquery(..)
+        ));
+        assert!(matches!(
+            classify(&expr("NOT p.site_id = :site")),
+            Conjunct::Other
+        ));
+        assert!(matches!(
+            classify(&expr("p.id NOT IN (SELECT 1)")),
+            Conjunct::Other
+        ));
+    }
+
+    #[test]
+    fn scan_stops_at_subqueries() {
+        let e = expr("count(*) + (SELECT max(x) FROM t) + (SELECT 1)");
+        let mut s = Scan::default();
+        let mut n = 0;
+        scan(&e, &mut s, &mut |_| n += 1);
+        assert_eq!(n, 2);
+        assert!(s.aggregate);
+        assert_eq!(s.functions.len(), 1);
+    }
+}

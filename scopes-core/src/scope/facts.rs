@@ -1,0 +1,139 @@
+//! What the proof knows about a value: facts, the terms they attach to, and the union-find over
+//! equality conjuncts that spreads facts between equal terms.
+//!
+//! Facts hold "whenever the value is not NULL": equality with NULL is never true, so a fact
+//! reached through equalities is always justified for the rows where it matters.
+
+use std::collections::BTreeSet;
+
+/// One thing known about a value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Fact {
+    /// The value is a scope value of the dimension (the placeholder, or a column equal to it).
+    Scope(String),
+    /// The value is `table.column` of a row that is in scope for `dim`.
+    Key {
+        /// Lowercase table name.
+        table: String,
+        /// Lowercase column name.
+        column: String,
+        /// The dimension the row is proven in.
+        dim: String,
+    },
+}
+
+/// A set of facts.
+pub(crate) type Facts = BTreeSet<Fact>;
+
+/// A value the proof reasons about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Term {
+    /// The scope placeholder of a dimension (`:site`).
+    Placeholder(String),
+    /// A column of an occurrence at the current level.
+    Local(usize, String),
+    /// A column of an occurrence at an enclosing level: (levels up, occurrence, column).
+    Outer(usize, usize, String),
+    /// An expression whose facts are given (a subquery result, a pushed-down assumption).
+    Given(usize),
+}
+
+/// Union-find over terms, each class carrying the union of its members' facts.
+#[derive(Debug, Default)]
+pub(crate) struct Classes {
+    terms: Vec<Term>,
+    parent: Vec<usize>,
+    facts: Vec<Facts>,
+}
+
+impl Classes {
+    /// The index of a term, added on first use.
+    pub(crate) fn id(&mut self, term: &Term) -> usize {
+        if let Some(i) = self.terms.iter().position(|t| t == term) {
+            return i;
+        }
+        self.terms.push(term.clone());
+        self.parent.push(self.parent.len());
+        self.facts.push(Facts::new());
+        self.terms.len() - 1
+    }
+
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    /// Records that two terms are equal.
+    pub(crate) fn union(&mut self, a: &Term, b: &Term) {
+        let (a, b) = (self.id(a), self.id(b));
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent[rb] = ra;
+            let moved = std::mem::take(&mut self.facts[rb]);
+            self.facts[ra].extend(moved);
+        }
+    }
+
+    /// Adds facts to a term's class.
+    pub(crate) fn add_facts(&mut self, term: &Term, facts: impl IntoIterator<Item = Fact>) {
+        let i = self.id(term);
+        let r = self.find(i);
+        self.facts[r].extend(facts);
+    }
+
+    /// The facts of a term's class (empty for a term never seen).
+    pub(crate) fn facts(&mut self, term: &Term) -> Facts {
+        match self.terms.iter().position(|t| t == term) {
+            Some(i) => {
+                let r = self.find(i);
+                self.facts[r].clone()
+            }
+            None => Facts::new(),
+        }
+    }
+
+    /// Whether the term's class has the fact.
+    pub(crate) fn has(&mut self, term: &Term, fact: &Fact) -> bool {
+        match self.terms.iter().position(|t| t == term) {
+            Some(i) => {
+                let r = self.find(i);
+                self.facts[r].contains(fact)
+            }
+            None => false,
+        }
+    }
+
+    /// Every term seen so far.
+    pub(crate) fn terms(&self) -> &[Term] {
+        &self.terms
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_spread_through_chains_ok() {
+        let mut c = Classes::default();
+        let a = Term::Local(0, "site_id".into());
+        let b = Term::Local(1, "site_id".into());
+        let p = Term::Placeholder("site".into());
+        c.add_facts(&p, [Fact::Scope("site".into())]);
+        c.union(&a, &b);
+        c.union(&b, &p);
+        assert!(c.has(&a, &Fact::Scope("site".into())));
+    }
+
+    #[test]
+    fn unrelated_terms_err() {
+        let mut c = Classes::default();
+        let a = Term::Local(0, "site_id".into());
+        let p = Term::Placeholder("site".into());
+        c.add_facts(&p, [Fact::Scope("site".into())]);
+        assert!(!c.has(&a, &Fact::Scope("site".into())));
+    }
+}

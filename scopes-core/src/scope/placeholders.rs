@@ -1,0 +1,122 @@
+//! Finds every `:dimension` placeholder in a statement and the comparison it stands in, for the
+//! rewrite; reports placeholders naming an undeclared dimension.
+
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{BinaryOperator, Expr, InTarget, Spanned, Statement, Visit, Visitor};
+
+use super::expr::{atom, placeholder_name, strip, Atom};
+use super::Analyzer;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::report::{PlaceholderContext, PlaceholderUse};
+
+struct Collect<'a, 'c> {
+    an: &'a Analyzer<'c>,
+    uses: Vec<PlaceholderUse>,
+    consumed: HashSet<usize>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Collect<'_, '_> {
+    fn record(&mut self, ph: &Expr, dim: &str, context: PlaceholderContext) {
+        let span = self.an.range(ph.span());
+        if !self.consumed.insert(span.start) {
+            return;
+        }
+        if !self.an.config.dimensions.contains_key(dim) {
+            let known: Vec<String> = self
+                .an
+                .config
+                .dimensions
+                .keys()
+                .map(|d| format!(":{d}"))
+                .collect();
+            self.diags.push(
+                Diagnostic::new(
+                    Code::UnknownDimension,
+                    format!("`:{dim}` names no dimension declared in scopes.toml"),
+                    span,
+                )
+                .label("unknown dimension")
+                .help(if known.is_empty() {
+                    "declare the dimension in scopes.toml [dimensions]".to_string()
+                } else {
+                    format!(
+                        "use one of {}, or declare `{dim}` in scopes.toml [dimensions]",
+                        known.join(", ")
+                    )
+                }),
+            );
+            return;
+        }
+        self.uses.push(PlaceholderUse {
+            dimension: dim.to_string(),
+            span,
+            context,
+        });
+    }
+}
+
+impl Visitor for Collect<'_, '_> {
+    type Break = ();
+
+    fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
+        match expr {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Eq,
+                right,
+            } => {
+                let (l, r) = (strip(left), strip(right));
+                for (ph, col) in [(l, r), (r, l)] {
+                    if let (Some(dim), Atom::Column(_)) = (placeholder_name(ph), atom(col)) {
+                        let context = PlaceholderContext::Equality {
+                            predicate: self.an.range(expr.span()),
+                            column: self.an.range(col.span()),
+                        };
+                        self.record(ph, dim, context);
+                        break;
+                    }
+                }
+            }
+            Expr::In {
+                expr: lhs,
+                target: InTarget::List(list),
+                negated: false,
+                ..
+            } if list.len() == 1 => {
+                if let (Some(dim), Atom::Column(_)) = (placeholder_name(&list[0]), atom(lhs)) {
+                    let context = PlaceholderContext::InList {
+                        predicate: self.an.range(expr.span()),
+                        column: self.an.range(lhs.span()),
+                    };
+                    self.record(strip(&list[0]), dim, context);
+                }
+            }
+            Expr::Value(_) => {
+                if let Some(dim) = placeholder_name(expr) {
+                    self.record(expr, dim, PlaceholderContext::Value);
+                }
+            }
+            _ => {}
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// The placeholders of a statement, in text order, and problems with them.
+pub(crate) fn collect(
+    an: &Analyzer<'_>,
+    stmt: &Statement,
+) -> (Vec<PlaceholderUse>, Vec<Diagnostic>) {
+    let mut c = Collect {
+        an,
+        uses: Vec::new(),
+        consumed: HashSet::new(),
+        diags: Vec::new(),
+    };
+    let _ = stmt.visit(&mut c);
+    c.uses.sort_by_key(|u| u.span.start);
+    (c.uses, c.diags)
+}

@@ -1,0 +1,696 @@
+//! Writes: UPDATE and DELETE targets are proven like reads; SET may not move a row out of the
+//! scope; INSERT takes every scope column from the placeholder or a proven source; upserts and
+//! REPLACE may not hit another tenant's row.
+
+use std::collections::BTreeMap;
+
+use sqlparser::ast::{
+    Assignment, AssignmentTarget, Delete, Expr, FromTable, Insert, ObjectName, OnConflictAction,
+    OnInsert, Query, SetExpr, Spanned, SqliteOnConflict, TableObject, Update, UpdateTableFromKind,
+};
+
+use super::expr::placeholder_name;
+use super::facts::{Fact, Facts};
+use super::level::{LevelCtx, LevelInput, Node};
+use super::names::Cols;
+use super::relation::{last_name, Occ, OccKind};
+use super::{Analyzer, Env, OutCol, QueryOut};
+use crate::config::{ScopeRule, TableScope};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::report::{Occurrence, Proof, ProofKind};
+
+type Scalars = [(*const Query, OutCol)];
+
+impl<'c> Analyzer<'c> {
+    pub(crate) fn update<'q>(&mut self, u: &'q Update, env: &'q Env<'q>) -> QueryOut {
+        let mut problems = Vec::new();
+        if u.output.is_some() || u.on_cluster.is_some() {
+            problems.push(self.unsupported("this UPDATE clause", u.update_token.0.span));
+        }
+        let mut from = vec![&u.table];
+        if let Some(UpdateTableFromKind::BeforeSet(f) | UpdateTableFromKind::AfterSet(f)) = &u.from
+        {
+            from.extend(f.iter());
+        }
+        let mut nodes: Vec<Node<'q>> = u.assignments.iter().map(Node::Assign).collect();
+        nodes.extend(u.returning.iter().flatten().map(Node::Item));
+        nodes.extend(u.order_by.iter().map(Node::Order));
+        nodes.extend(u.limit.iter().map(Node::Expr));
+        let input = LevelInput {
+            from,
+            selection: u.selection.as_ref(),
+            nodes,
+            access: vec![(0, "update")],
+            verb: "updated",
+            ..LevelInput::default()
+        };
+        let replace = matches!(u.or, Some(SqliteOnConflict::Replace));
+        let span = u.update_token.0.span;
+        let mut out = self.level(input, env, &[], &mut |an, ctx, scalars| {
+            let mut d = an.check_assignments(ctx, &u.assignments, scalars, Some(0));
+            if replace {
+                if let Some(occ) = ctx.occs.first() {
+                    if let (
+                        OccKind::Table {
+                            table,
+                            scope: Some(scope),
+                        },
+                        false,
+                    ) = (&occ.kind, an.all_exempt())
+                    {
+                        if let Some(p) = an.replace_problem(table, scope, "UPDATE OR REPLACE", span)
+                        {
+                            d.push(p);
+                        }
+                    }
+                }
+            }
+            d
+        });
+        out.diags.extend(problems);
+        out
+    }
+
+    pub(crate) fn delete<'q>(&mut self, d: &'q Delete, env: &'q Env<'q>) -> QueryOut {
+        let mut problems = Vec::new();
+        if d.output.is_some() || d.on_cluster.is_some() {
+            problems.push(self.unsupported("this DELETE clause", d.delete_token.0.span));
+        }
+        let mut from: Vec<_> = match &d.from {
+            FromTable::WithFromKeyword(v) | FromTable::WithoutKeyword(v) => v.iter().collect(),
+        };
+        from.extend(d.using.iter().flatten());
+        let mut nodes: Vec<Node<'q>> = d.returning.iter().flatten().map(Node::Item).collect();
+        nodes.extend(d.order_by.iter().map(Node::Order));
+        nodes.extend(d.limit.iter().map(Node::Expr));
+        let targets: Vec<String> = d.tables.iter().map(last_name).collect();
+        for t in &d.tables {
+            self.saw_relation(t);
+        }
+        let input = LevelInput {
+            from,
+            selection: d.selection.as_ref(),
+            nodes,
+            access: if targets.is_empty() {
+                vec![(0, "delete")]
+            } else {
+                Vec::new()
+            },
+            verb: "deleted",
+            ..LevelInput::default()
+        };
+        let mut out = self.level(input, env, &[], &mut |_, _, _| Vec::new());
+        if !targets.is_empty() {
+            for occ in out.occurrences.iter_mut() {
+                let name = occ.alias.clone().unwrap_or_else(|| occ.table.clone());
+                if targets.contains(&name) {
+                    occ.access = "delete";
+                }
+            }
+        }
+        out.diags.extend(problems);
+        out
+    }
+
+    /// SET clauses: scope columns only to the placeholder (or a proven parent), never a key
+    /// that foreign-key scope rules point at.
+    pub(crate) fn check_assignments(
+        &self,
+        ctx: &LevelCtx<'_, '_>,
+        assignments: &[Assignment],
+        scalars: &Scalars,
+        default_occ: Option<usize>,
+    ) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        if self.all_exempt() {
+            return diags;
+        }
+        for a in assignments {
+            let targets: Vec<&ObjectName> = match &a.target {
+                AssignmentTarget::ColumnName(n) => vec![n],
+                AssignmentTarget::Tuple(ns) => ns.iter().collect(),
+            };
+            let tuple = targets.len() > 1;
+            for target in targets {
+                let parts: Vec<String> = target
+                    .0
+                    .iter()
+                    .filter_map(|p| p.as_ident())
+                    .map(|i| i.value.to_lowercase())
+                    .collect();
+                let Some(column) = parts.last().cloned() else {
+                    continue;
+                };
+                let occ_index = if parts.len() == 1 {
+                    default_occ
+                } else {
+                    match ctx.resolve(&parts) {
+                        Some(super::facts::Term::Local(i, _)) => Some(i),
+                        _ => None,
+                    }
+                };
+                let Some(occ) = occ_index.and_then(|i| ctx.occs.get(i)) else {
+                    continue;
+                };
+                let OccKind::Table { table, scope } = &occ.kind else {
+                    continue;
+                };
+                let (facts, maybe_null) = if tuple {
+                    (Facts::new(), true)
+                } else {
+                    ctx.expr_facts(&a.value, scalars)
+                };
+                let not_null = self.not_null(table, &column);
+                if let Some(scope) = scope {
+                    for (dim, rule) in &scope.rules {
+                        if !self.checks(dim) {
+                            continue;
+                        }
+                        let (rule_col, fact) = rule_fact(rule, dim);
+                        if rule_col != column {
+                            continue;
+                        }
+                        let proven = facts.contains(&fact) && (!maybe_null || not_null);
+                        if !proven {
+                            diags.push(self.scope_write(occ, table, &column, dim, rule, a));
+                        }
+                    }
+                }
+                if let Some((child, dim)) = self.key_of_rule(table, &column) {
+                    diags.push(
+                        Diagnostic::new(
+                            Code::ScopeKeyWrite,
+                            format!("`{}.{column}` is the key `{child}` rows use to belong to a `{table}` row (dimension `{dim}`); changing it can adopt another tenant's `{child}` rows", occ.name),
+                            self.range(a.span()),
+                        )
+                        .label("key of a scope rule")
+                        .help(format!("do not update `{table}.{column}`; insert a new row instead")),
+                    );
+                }
+            }
+        }
+        diags
+    }
+
+    fn scope_write(
+        &self,
+        occ: &Occ<'_>,
+        table: &str,
+        column: &str,
+        dim: &str,
+        rule: &ScopeRule,
+        a: &Assignment,
+    ) -> Diagnostic {
+        let (msg, help) = match rule {
+            ScopeRule::Column(_) => (
+                format!("`{}.{column}` is set to a value not proven to be the scope value of dimension `{dim}`: the row could move to another tenant", occ.name),
+                format!("set it to `:{dim}`, or leave `{column}` out of the SET list"),
+            ),
+            ScopeRule::ForeignKey { parent, parent_column, .. } => (
+                format!("`{}.{column}` is set to a value not proven to be a `{parent}.{parent_column}` in scope for dimension `{dim}`: the row could move to another tenant", occ.name),
+                format!("take the value from a scoped `{parent}` row (`UPDATE ... FROM {parent} p WHERE p.{parent_column} = $1 AND <p's scope>`), or from a scalar subquery on a NOT NULL column"),
+            ),
+        };
+        let _ = table;
+        Diagnostic::new(Code::ScopeColumnWrite, msg, self.range(a.span()))
+            .label("moves the row")
+            .help(help)
+    }
+
+    /// The child table and dimension of a foreign-key scope rule that points at `table.column`.
+    fn key_of_rule(&self, table: &str, column: &str) -> Option<(String, String)> {
+        self.config.tables.values().find_map(|t| {
+            t.rules.iter().find_map(|(dim, r)| match r {
+                ScopeRule::ForeignKey {
+                    parent,
+                    parent_column,
+                    ..
+                } if parent == table && parent_column == column && self.checks(dim) => {
+                    Some((t.table.clone(), dim.clone()))
+                }
+                _ => None,
+            })
+        })
+    }
+
+    fn not_null(&self, table: &str, column: &str) -> bool {
+        self.config
+            .schema
+            .as_ref()
+            .and_then(|s| s.table(table))
+            .and_then(|t| t.columns.iter().find(|c| c.name == column))
+            .is_some_and(|c| c.not_null)
+    }
+
+    /// INSERT OR REPLACE / REPLACE / ON DUPLICATE KEY UPDATE act on any unique key: safe only
+    /// when every unique key of the table contains the scope columns.
+    fn replace_problem(
+        &self,
+        table: &str,
+        scope: &TableScope,
+        what: &str,
+        span: sqlparser::tokenizer::Span,
+    ) -> Option<Diagnostic> {
+        let cols: Vec<String> = scope
+            .rules
+            .iter()
+            .filter(|(d, _)| self.checks(d))
+            .map(|(_, r)| rule_column(r))
+            .collect();
+        if cols.is_empty() {
+            return None;
+        }
+        let def = self.config.schema.as_ref().and_then(|s| s.table(table));
+        let safe = def.is_some_and(|t| {
+            std::iter::once(&t.primary_key)
+                .chain(t.unique_keys.iter())
+                .filter(|k| !k.is_empty())
+                .all(|k| cols.iter().all(|c| k.contains(c)))
+        });
+        if safe {
+            return None;
+        }
+        Some(
+            Diagnostic::new(
+                Code::UnsafeUpsert,
+                format!("{what} on `{table}` resolves conflicts on any unique key, and some unique key of `{table}` does not contain {}: it can replace or update another tenant's row", cols.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")),
+                self.range(span),
+            )
+            .label("can hit another tenant's row")
+            .help("use INSERT ... ON CONFLICT (<columns including the scope column>) DO UPDATE, or a scoped UPDATE"),
+        )
+    }
+
+    pub(crate) fn insert<'q>(&mut self, ins: &'q Insert, env: &'q Env<'q>) -> QueryOut {
+        let mut out = QueryOut::default();
+        let TableObject::TableName(name) = &ins.table else {
+            out.diags
+                .push(self.unsupported("INSERT into a table function", ins.insert_token.0.span));
+            return out;
+        };
+        self.saw_relation(name);
+        if ins.overwrite
+            || ins.partitioned.is_some()
+            || !ins.after_columns.is_empty()
+            || ins.output.is_some()
+            || ins.settings.is_some()
+            || ins.format_clause.is_some()
+        {
+            out.diags
+                .push(self.unsupported("this INSERT clause", ins.insert_token.0.span));
+        }
+        let table = last_name(name);
+        let target_span = name.span();
+        let scope = self.config.table_scope(&table).cloned();
+        if scope.is_none() {
+            if let Some(s) = &self.config.schema {
+                if s.table(&table).is_none() && !self.all_exempt() {
+                    let what = if s.view(&table).is_some() {
+                        "a view"
+                    } else {
+                        "not a table of the schema (migrations)"
+                    };
+                    out.diags.push(
+                        Diagnostic::new(Code::UnknownTable, format!("`{table}` is {what}, so the rows this INSERT creates cannot be proven scoped"), self.range(target_span))
+                            .label("unknown table")
+                            .help("insert into the underlying table, declared in a migration"),
+                    );
+                }
+            }
+        }
+
+        // Columns written, in order.
+        let mut columns: Option<Vec<String>> = if ins.columns.is_empty() {
+            self.config
+                .schema
+                .as_ref()
+                .and_then(|s| s.table(&table))
+                .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
+        } else {
+            Some(ins.columns.iter().map(last_name).collect())
+        };
+        // Per written column: facts of the values (intersection over rows), and may-be-NULL.
+        let mut values: Vec<(Facts, bool)> = Vec::new();
+        match (&ins.source, ins.assignments.is_empty()) {
+            (Some(src), _) => match (&*src.body, &src.with, &src.order_by, &src.limit_clause) {
+                (SetExpr::Values(v), None, None, None) => {
+                    let width = columns.as_ref().map(Vec::len).unwrap_or(0);
+                    values = vec![(Facts::new(), false); width];
+                    for (r, row) in v.rows.iter().enumerate() {
+                        let nodes: Vec<Node<'q>> = row.content.iter().map(Node::Expr).collect();
+                        let scalars = self.scan_nodes(&nodes, env, &mut out);
+                        for (k, e) in row.content.iter().enumerate() {
+                            let f = self.value_facts(e, &scalars);
+                            if let Some(slot) = values.get_mut(k) {
+                                slot.0 = if r == 0 {
+                                    f.0
+                                } else {
+                                    slot.0.intersection(&f.0).cloned().collect()
+                                };
+                                slot.1 |= f.1;
+                            }
+                        }
+                        if row.content.len() != width {
+                            columns = None;
+                        }
+                    }
+                }
+                _ => {
+                    let r = self.query(src, env, &[]);
+                    if r.cols_unknown || columns.as_ref().is_some_and(|c| c.len() != r.cols.len()) {
+                        columns = None;
+                    }
+                    values = r
+                        .cols
+                        .iter()
+                        .map(|c| (c.facts.clone(), c.maybe_null))
+                        .collect();
+                    out.absorb(r);
+                }
+            },
+            (None, false) => {
+                // MySQL `INSERT ... SET a = 1`: one row.
+                let nodes: Vec<Node<'q>> = ins.assignments.iter().map(Node::Assign).collect();
+                let scalars = self.scan_nodes(&nodes, env, &mut out);
+                let mut cols = Vec::new();
+                for a in &ins.assignments {
+                    if let AssignmentTarget::ColumnName(n) = &a.target {
+                        cols.push(last_name(n));
+                        values.push(self.value_facts(&a.value, &scalars));
+                    }
+                }
+                columns = Some(cols);
+            }
+            (None, true) => columns = Some(Vec::new()), // DEFAULT VALUES
+        }
+
+        let mut proofs = Vec::new();
+        if let Some(scope) = &scope {
+            for (dim, rule) in &scope.rules {
+                if !self.checks(dim) {
+                    proofs.push(Proof {
+                        dimension: dim.clone(),
+                        kind: ProofKind::Exempt,
+                        detail: "marked unscoped".into(),
+                    });
+                    continue;
+                }
+                let (col, fact) = rule_fact(rule, dim);
+                let Some(cols) = &columns else {
+                    out.diags.push(
+                        Diagnostic::new(Code::InsertScopeColumn, format!("the columns this INSERT into `{table}` writes cannot be matched to its values, so `{col}` (dimension `{dim}`) cannot be proven"), self.range(target_span))
+                            .label("columns unknown")
+                            .help(format!("list the columns explicitly: INSERT INTO {table} ({col}, ...) ...")),
+                    );
+                    continue;
+                };
+                let ok = cols
+                    .iter()
+                    .position(|c| *c == col)
+                    .and_then(|k| values.get(k))
+                    .is_some_and(|(f, maybe_null)| {
+                        f.contains(&fact) && (!maybe_null || self.not_null(&table, &col))
+                    });
+                if ok {
+                    proofs.push(Proof {
+                        dimension: dim.clone(),
+                        kind: ProofKind::InsertedValues,
+                        detail: format!("{table}.{col} from a proven value"),
+                    });
+                    continue;
+                }
+                let missing = !cols.contains(&col);
+                out.diags.push(match rule {
+                    ScopeRule::Column(_) => Diagnostic::new(
+                        Code::InsertScopeColumn,
+                        if missing {
+                            format!("`{table}` is inserted without a value for `{col}` (dimension `{dim}`)")
+                        } else {
+                            format!("`{table}` is inserted with `{col}` not set from `:{dim}`: the row could belong to another tenant")
+                        },
+                        self.range(target_span),
+                    )
+                    .label(format!("needs `{col}` = :{dim}"))
+                    .help(format!("insert `:{dim}` into `{col}` in every row")),
+                    ScopeRule::ForeignKey { parent, parent_column, .. } => Diagnostic::new(
+                        Code::InsertParentNotProven,
+                        format!("`{table}` is inserted with `{col}` not proven to reference a `{parent}` row in scope for dimension `{dim}`: the row could attach to another tenant's `{parent}`"),
+                        self.range(target_span),
+                    )
+                    .label(format!("needs a `{parent}` in scope"))
+                    .help(format!("insert from a scoped parent: INSERT INTO {table} ({col}, ...) SELECT {p}.{parent_column}, ... FROM {parent} {p} WHERE {p}.{parent_column} = $1 AND <{p}'s scope filter>", p = parent.chars().next().unwrap_or('p'))),
+                });
+            }
+        }
+
+        // Conflict handling.
+        let replace = ins.replace_into || matches!(ins.or, Some(SqliteOnConflict::Replace));
+        if let (Some(scope), false) = (&scope, self.all_exempt()) {
+            if replace {
+                let what = if ins.replace_into {
+                    "REPLACE"
+                } else {
+                    "INSERT OR REPLACE"
+                };
+                out.diags.extend(self.replace_problem(
+                    &table,
+                    scope,
+                    what,
+                    ins.insert_token.0.span,
+                ));
+            }
+        }
+        match &ins.on {
+            Some(OnInsert::DuplicateKeyUpdate(assignments)) => {
+                let nodes: Vec<Node<'q>> = assignments.iter().map(Node::Assign).collect();
+                let _ = self.scan_nodes(&nodes, env, &mut out);
+                if let (Some(scope), false) = (&scope, self.all_exempt()) {
+                    out.diags.extend(self.replace_problem(
+                        &table,
+                        scope,
+                        "ON DUPLICATE KEY UPDATE",
+                        ins.insert_token.0.span,
+                    ));
+                    for a in assignments {
+                        if let AssignmentTarget::ColumnName(n) = &a.target {
+                            let c = last_name(n);
+                            let writes_scope = scope
+                                .rules
+                                .iter()
+                                .any(|(d, r)| self.checks(d) && rule_column(r) == c);
+                            let is_placeholder = placeholder_name(&a.value).is_some();
+                            if writes_scope && !is_placeholder {
+                                out.diags.push(Diagnostic::new(Code::ScopeColumnWrite, format!("`{table}.{c}` is a scope column updated by ON DUPLICATE KEY UPDATE"), self.range(a.span())).label("moves the row").help(format!("leave `{c}` out of the update list")));
+                            }
+                        }
+                    }
+                }
+            }
+            Some(OnInsert::OnConflict(oc)) => {
+                if let OnConflictAction::DoUpdate(du) = &oc.action {
+                    let target_cols: Option<Vec<String>> = match &oc.conflict_target {
+                        Some(sqlparser::ast::ConflictTarget::Columns { columns, .. }) => {
+                            Some(columns.iter().map(|c| c.value.to_lowercase()).collect())
+                        }
+                        _ => None,
+                    };
+                    let excluded: Vec<OutCol> = columns
+                        .iter()
+                        .flatten()
+                        .zip(values.iter())
+                        .map(|(c, (f, n))| OutCol {
+                            name: Some(c.clone()),
+                            facts: f.clone(),
+                            maybe_null: *n,
+                        })
+                        .collect();
+                    out.absorb(self.do_update(
+                        &table,
+                        scope.as_ref(),
+                        ins,
+                        du,
+                        target_cols,
+                        excluded,
+                        env,
+                    ));
+                }
+            }
+            None => {}
+            Some(_) => out
+                .diags
+                .push(self.unsupported("this ON clause", ins.insert_token.0.span)),
+        }
+        let nodes: Vec<Node<'q>> = ins.returning.iter().flatten().map(Node::Item).collect();
+        let _ = self.scan_nodes(&nodes, env, &mut out);
+        if scope.is_some() {
+            out.occurrences.push(Occurrence {
+                table: table.clone(),
+                alias: ins
+                    .table_alias
+                    .as_ref()
+                    .map(|a| a.alias.value.to_lowercase()),
+                span: self.range(target_span),
+                access: "insert",
+                proofs,
+            });
+        }
+        out
+    }
+
+    /// `ON CONFLICT ... DO UPDATE`: the existing row must be in scope, through the conflict
+    /// target (it contains the scope columns) or the DO UPDATE's WHERE.
+    #[allow(clippy::too_many_arguments)]
+    fn do_update<'q>(
+        &mut self,
+        table: &str,
+        scope: Option<&TableScope>,
+        ins: &'q Insert,
+        du: &'q sqlparser::ast::DoUpdate,
+        target_cols: Option<Vec<String>>,
+        excluded: Vec<OutCol>,
+        env: &'q Env<'q>,
+    ) -> QueryOut {
+        let name = ins
+            .table_alias
+            .as_ref()
+            .map(|a| a.alias.value.to_lowercase())
+            .unwrap_or_else(|| table.to_string());
+        let span = ins.insert_token.0.span;
+        let existing = Occ {
+            name,
+            alias: None,
+            span: match &ins.table {
+                TableObject::TableName(n) => n.span(),
+                _ => span,
+            },
+            nullable: false,
+            kind: OccKind::Table {
+                table: table.to_string(),
+                scope: scope.cloned(),
+            },
+            cols: match self.config.schema.as_ref().and_then(|s| s.table(table)) {
+                Some(t) => Cols::Known(t.columns.iter().map(|c| c.name.clone()).collect()),
+                None => Cols::Partial(Vec::new()),
+            },
+            proven: BTreeMap::new(),
+            access: "update",
+        };
+        let ex_names: Vec<String> = excluded.iter().filter_map(|c| c.name.clone()).collect();
+        let excluded_occ = Occ {
+            name: "excluded".into(),
+            alias: None,
+            span,
+            nullable: false,
+            kind: OccKind::Given(excluded),
+            cols: Cols::Partial(ex_names),
+            proven: BTreeMap::new(),
+            access: "read",
+        };
+        let nodes: Vec<Node<'q>> = du.assignments.iter().map(Node::Assign).collect();
+        let input = LevelInput {
+            selection: du.selection.as_ref(),
+            nodes,
+            extra_occs: vec![existing, excluded_occ],
+            verb: "updated by the upsert",
+            ..LevelInput::default()
+        };
+        let mut out = self.level(input, env, &[], &mut |an, ctx, scalars| {
+            an.check_assignments(ctx, &du.assignments, scalars, Some(0))
+        });
+        let Some(scope) = scope else { return out };
+        // The conflict target keeps the existing row in the tenant when it includes every
+        // scope column (the inserted values for them are proven above).
+        let target_ok = target_cols.as_ref().is_some_and(|t| {
+            scope
+                .rules
+                .iter()
+                .filter(|(d, _)| self.checks(d))
+                .all(|(_, r)| t.contains(&rule_column(r)))
+        });
+        let missing: Vec<Diagnostic> = out
+            .diags
+            .iter()
+            .filter(|d| {
+                matches!(d.code, Code::MissingScopeFilter | Code::MissingScopeLink)
+                    && d.span == self.range(out.occurrences.first().map(|_| span).unwrap_or(span))
+            })
+            .cloned()
+            .collect();
+        let unproven_existing = out
+            .diags
+            .iter()
+            .any(|d| matches!(d.code, Code::MissingScopeFilter | Code::MissingScopeLink));
+        if target_ok {
+            out.diags
+                .retain(|d| !matches!(d.code, Code::MissingScopeFilter | Code::MissingScopeLink));
+            out.occurrences.clear();
+        } else if unproven_existing {
+            let _ = missing;
+            out.diags
+                .retain(|d| !matches!(d.code, Code::MissingScopeFilter | Code::MissingScopeLink));
+            let cols: Vec<String> = scope
+                .rules
+                .iter()
+                .filter(|(d, _)| self.checks(d))
+                .map(|(_, r)| format!("`{}`", rule_column(r)))
+                .collect();
+            let what = match &target_cols {
+                Some(t) => format!(
+                    "the conflict target ({}) does not include {}",
+                    t.join(", "),
+                    cols.join(", ")
+                ),
+                None => "the conflict target is not a column list".to_string(),
+            };
+            out.diags.push(
+                Diagnostic::new(Code::UnsafeUpsert, format!("ON CONFLICT ... DO UPDATE on `{table}`: {what}, so the update can hit another tenant's row"), self.range(span))
+                    .label("can hit another tenant's row")
+                    .help(format!("add the scope column to the conflict target (with a unique index on it), or add `WHERE {table}.<scope column> = :<dimension>` to DO UPDATE")),
+            );
+        }
+        out.occurrences.clear();
+        out
+    }
+
+    /// Facts of an inserted value: the placeholder, or a scalar subquery already analyzed.
+    fn value_facts(&self, e: &Expr, scalars: &Scalars) -> (Facts, bool) {
+        if let Some(d) = placeholder_name(e) {
+            return (Facts::from([Fact::Scope(d.to_string())]), false);
+        }
+        match super::expr::atom(e) {
+            super::expr::Atom::Subquery(q) => scalars
+                .iter()
+                .find(|(p, _)| std::ptr::eq(*p, q))
+                .map(|(_, c)| (c.facts.clone(), true))
+                .unwrap_or((Facts::new(), true)),
+            _ => (Facts::new(), true),
+        }
+    }
+}
+
+/// The column a rule keeps the scope in.
+fn rule_column(rule: &ScopeRule) -> String {
+    match rule {
+        ScopeRule::Column(c) => c.clone(),
+        ScopeRule::ForeignKey { column, .. } => column.clone(),
+    }
+}
+
+/// The column a rule keeps the scope in, and the fact a value there needs.
+fn rule_fact(rule: &ScopeRule, dim: &str) -> (String, Fact) {
+    match rule {
+        ScopeRule::Column(c) => (c.clone(), Fact::Scope(dim.to_string())),
+        ScopeRule::ForeignKey {
+            column,
+            parent,
+            parent_column,
+        } => (
+            column.clone(),
+            Fact::Key {
+                table: parent.clone(),
+                column: parent_column.clone(),
+                dim: dim.to_string(),
+            },
+        ),
+    }
+}

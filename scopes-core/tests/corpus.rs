@@ -1,0 +1,187 @@
+//! The SQL case corpus: `tests/cases/*.sql`, each file a list of cases:
+//!
+//! ```sql
+//! -- pass: a descriptive name
+//! SELECT ...;
+//! -- fail(missing-scope-filter): another name
+//! SELECT ...;
+//! -- dialects: postgres mysql      (optional, before a case: the dialects it runs in)
+//! -- unscoped(user)                (optional, before a case: the marker passed to the check)
+//! ```
+//! A `pass` case must be proven scoped; a `fail(code)` case must be rejected with at least one
+//! diagnostic of that code. Each file's rendered diagnostics are one insta snapshot.
+
+use std::path::{Path, PathBuf};
+
+use scopes_core::{check, Config, Dialect, Markers};
+
+struct Case {
+    name: String,
+    expect: Option<String>,
+    dialects: Vec<Dialect>,
+    markers: Markers,
+    sql: String,
+    line: usize,
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn config(dialect: Dialect) -> Config {
+    let mut c =
+        Config::load(&root().join("scopes.toml")).expect("the repository's scopes.toml loads");
+    c.dialect = dialect;
+    c
+}
+
+fn parse_cases(text: &str) -> Vec<Case> {
+    let all = vec![Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql];
+    let mut cases: Vec<Case> = Vec::new();
+    let mut dialects = all.clone();
+    let mut markers = Markers::None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if let Some(rest) = t.strip_prefix("-- dialects:") {
+            dialects = rest
+                .split_whitespace()
+                .map(|d| match d {
+                    "sqlite" => Dialect::Sqlite,
+                    "postgres" => Dialect::Postgres,
+                    "mysql" => Dialect::Mysql,
+                    other => panic!("line {}: unknown dialect {other}", i + 1),
+                })
+                .collect();
+        } else if t == "-- unscoped" {
+            markers = Markers::All;
+        } else if let Some(rest) = t.strip_prefix("-- unscoped(") {
+            markers = Markers::parse_list(rest.trim_end_matches(')')).unwrap();
+        } else if let Some(name) = t.strip_prefix("-- pass:") {
+            cases.push(Case {
+                name: name.trim().to_string(),
+                expect: None,
+                dialects: std::mem::replace(&mut dialects, all.clone()),
+                markers: std::mem::take(&mut markers),
+                sql: String::new(),
+                line: i + 1,
+            });
+        } else if let Some(rest) = t.strip_prefix("-- fail(") {
+            let (code, name) = rest.split_once("):").expect("-- fail(code): name");
+            cases.push(Case {
+                name: name.trim().to_string(),
+                expect: Some(code.to_string()),
+                dialects: std::mem::replace(&mut dialects, all.clone()),
+                markers: std::mem::take(&mut markers),
+                sql: String::new(),
+                line: i + 1,
+            });
+        } else if let Some(c) = cases.last_mut() {
+            if !(t.starts_with("--") && c.sql.trim().is_empty()) {
+                c.sql.push_str(line);
+                c.sql.push('\n');
+            }
+        }
+    }
+    for c in &mut cases {
+        c.sql = c.sql.trim().to_string();
+    }
+    cases
+}
+
+fn dialect_name(d: Dialect) -> &'static str {
+    match d {
+        Dialect::Sqlite => "sqlite",
+        Dialect::Postgres => "postgres",
+        Dialect::Mysql => "mysql",
+    }
+}
+
+#[test]
+fn corpus() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    let configs = [
+        config(Dialect::Sqlite),
+        config(Dialect::Postgres),
+        config(Dialect::Mysql),
+    ];
+    let mut failures = Vec::new();
+    let mut total = 0;
+    let (mut passes, mut fails) = (0, 0);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let stem = file.file_stem().unwrap().to_string_lossy().to_string();
+        let mut snapshot = String::new();
+        for case in parse_cases(&text) {
+            total += 1;
+            if case.expect.is_some() {
+                fails += 1;
+            } else {
+                passes += 1;
+            }
+            for cfg in configs
+                .iter()
+                .filter(|c| case.dialects.contains(&c.dialect))
+            {
+                let report = check(&case.sql, cfg, &case.markers);
+                let diags = report.all_diagnostics();
+                let where_ = format!(
+                    "{}:{} `{}` [{}]",
+                    file.display(),
+                    case.line,
+                    case.name,
+                    dialect_name(cfg.dialect)
+                );
+                match &case.expect {
+                    None if !diags.is_empty() => failures.push(format!(
+                        "{where_}: expected pass, got:\n{}",
+                        diags
+                            .iter()
+                            .map(|d| scopes_core::render::render(d, &case.sql, None))
+                            .collect::<Vec<_>>()
+                            .join("\n")
+                    )),
+                    Some(code) if !diags.iter().any(|d| d.code.as_str() == code) => {
+                        failures.push(format!(
+                            "{where_}: expected {code}, got [{}]",
+                            diags
+                                .iter()
+                                .map(|d| d.code.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    }
+                    _ => {}
+                }
+                if cfg.dialect == case.dialects[0] && case.expect.is_some() {
+                    snapshot.push_str(&format!(
+                        "=== {} ({})\n",
+                        case.name,
+                        dialect_name(cfg.dialect)
+                    ));
+                    for d in &diags {
+                        snapshot.push_str(&scopes_core::render::render(d, &case.sql, None));
+                        snapshot.push('\n');
+                    }
+                }
+            }
+        }
+        if failures.is_empty() {
+            insta::with_settings!({ snapshot_path => "cases/snapshots", prepend_module_to_snapshot => false }, {
+                insta::assert_snapshot!(stem, snapshot);
+            });
+        }
+    }
+    eprintln!("corpus: {total} cases ({passes} pass, {fails} fail)");
+    assert!(
+        failures.is_empty(),
+        "{} corpus failures:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
