@@ -2,6 +2,7 @@
 //! Finding and ordering migration files lives here; applying their DDL lives in `schema/ddl.rs`.
 
 mod ddl;
+mod migration;
 mod skip;
 mod table;
 
@@ -175,7 +176,7 @@ impl Schema {
         file: &Path,
         dialect: Dialect,
     ) -> Result<(), ConfigError> {
-        ddl::apply(self, sql, file, dialect)
+        migration::apply(self, sql, file, dialect)
     }
 }
 

@@ -1,5 +1,5 @@
-//! Applying one migration's DDL to a [`Schema`]: which statements change tables, and how.
-//! Key and column bookkeeping on a single table lives in `schema/table.rs`.
+//! Applying one parsed statement to a [`Schema`]: which statements change tables, and how.
+//! Reading statements out of a file is `schema/migration.rs`; one table's keys, `schema/table.rs`.
 
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -8,163 +8,14 @@ use sqlparser::ast::{
     visit_expressions, visit_relations, visit_statements, AlterTableOperation, CreateTable,
     CreateView, Expr, ObjectName, ObjectType, RenameTableNameKind, SelectItem, SetExpr, Statement,
 };
-use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
-use sqlparser::keywords::Keyword;
-use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
-use super::skip;
+use super::migration::invalid;
 use super::table::{self, ident, object_name};
 use super::{Schema, TableDef, ViewDef};
-use crate::config::{ConfigError, Dialect};
-
-/// An error in a migration file at a 1-based line.
-pub(super) fn invalid(file: &Path, line: u64, message: impl Into<String>) -> ConfigError {
-    ConfigError::Invalid {
-        path: file.to_path_buf(),
-        line: usize::try_from(line.max(1)).unwrap_or(1),
-        message: message.into(),
-    }
-}
-
-/// Parses `sql` statement by statement and applies each one.
-pub(super) fn apply(
-    schema: &mut Schema,
-    sql: &str,
-    file: &Path,
-    dialect: Dialect,
-) -> Result<(), ConfigError> {
-    let (sqlite, postgres, mysql) = (SQLiteDialect {}, PostgreSqlDialect {}, MySqlDialect {});
-    let parser_dialect: &dyn sqlparser::dialect::Dialect = match dialect {
-        Dialect::Sqlite => &sqlite,
-        Dialect::Postgres => &postgres,
-        Dialect::Mysql => &mysql,
-    };
-    let mut parser = Parser::new(parser_dialect)
-        .try_with_sql(sql)
-        .map_err(|e| parse_error(file, &e))?;
-    // One statement at a time (rather than `parse_statements`) to know where each starts: the
-    // spans of many statements are empty, and errors must name a line.
-    loop {
-        while parser.consume_token(&Token::SemiColon) {}
-        let start = parser.peek_token();
-        if start.token == Token::EOF {
-            return Ok(());
-        }
-        let line = start.span.start.line;
-        let pragma = matches!(&start.token, Token::Word(w) if w.keyword == Keyword::PRAGMA);
-        match parser.parse_statement() {
-            Ok(statement) => {
-                let next = parser.peek_token();
-                if !matches!(next.token, Token::SemiColon | Token::EOF) {
-                    return Err(invalid(
-                        file,
-                        next.span.start.line,
-                        format!("expected `;` before `{}`", next.token),
-                    ));
-                }
-                apply_statement(schema, &statement, file, line)?;
-            }
-            // The SQLite parser rejects common pragmas (`PRAGMA foreign_keys = ON`). A pragma
-            // holds no `;` and cannot create or alter a table, so skip to the end of it.
-            Err(_) if pragma => loop {
-                let token = parser.next_token().token;
-                if matches!(token, Token::SemiColon | Token::EOF) {
-                    break;
-                }
-            },
-            Err(e) => skip_unparsed(
-                schema,
-                &mut parser,
-                parser_dialect,
-                sql,
-                file,
-                start.span.start,
-                &e,
-            )?,
-        }
-    }
-}
-
-/// The parser rejected the statement at `start`: go on after it when it provably cannot change a
-/// table (see `schema/skip.rs`), else report the parse error.
-fn skip_unparsed(
-    schema: &mut Schema,
-    parser: &mut Parser<'_>,
-    dialect: &dyn sqlparser::dialect::Dialect,
-    sql: &str,
-    file: &Path,
-    start: Location,
-    error: &ParserError,
-) -> Result<(), ConfigError> {
-    let tokens = Tokenizer::new(dialect, sql)
-        .tokenize_with_location()
-        .map_err(|_| parse_error(file, error))?;
-    let skip = match skip::skippable(&tokens, start) {
-        None => return Err(parse_error(file, error)),
-        Some(Err(why)) => {
-            let ConfigError::Invalid { message, .. } = parse_error(file, error) else {
-                return Err(parse_error(file, error));
-            };
-            return Err(invalid(
-                file,
-                start.line,
-                format!("{message}; it has {why}, so it may change tables and cannot be skipped"),
-            ));
-        }
-        Some(Ok(skip)) => skip,
-    };
-    loop {
-        let next = parser.peek_token();
-        if next.token == Token::EOF {
-            break;
-        }
-        if let Some(end) = skip.end {
-            // The parser already read past the end we found: what it read may be DDL.
-            if next.span.start > end {
-                return Err(parse_error(file, error));
-            }
-            if next.span.start == end {
-                break;
-            }
-        }
-        parser.next_token();
-    }
-    if let Some(name) = skip.routine {
-        schema.functions.insert(name);
-    }
-    Ok(())
-}
-
-/// A parser error, located by the "Line: X, Column: Y" that sqlparser puts in its text.
-fn parse_error(file: &Path, error: &ParserError) -> ConfigError {
-    let text = error.to_string();
-    let text = text.strip_prefix("sql parser error: ").unwrap_or(&text);
-    let (message, line) = match text.split_once(" at Line: ") {
-        Some((message, rest)) => {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            (message, digits.parse().unwrap_or(1))
-        }
-        None => (text, 1),
-    };
-    // sqlparser capitalizes its messages ("Expected: ..."); ours are lowercase.
-    let mut chars = message.chars();
-    let first: String = chars
-        .next()
-        .map(|c| c.to_lowercase().collect())
-        .unwrap_or_default();
-    invalid(
-        file,
-        line,
-        format!(
-            "cannot parse this migration: {first}{}; fix the SQL",
-            chars.as_str()
-        ),
-    )
-}
+use crate::config::ConfigError;
 
 /// Changes the schema as `statement` would; errors on DDL whose effect on tables is unknown.
-fn apply_statement(
+pub(super) fn apply_statement(
     schema: &mut Schema,
     statement: &Statement,
     file: &Path,

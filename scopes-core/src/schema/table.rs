@@ -9,7 +9,7 @@ use sqlparser::ast::{
     IndexColumn, ObjectName, TableConstraint,
 };
 
-use super::ddl::invalid;
+use super::migration::invalid;
 use super::{ColumnDef, ForeignKey, KeyKind, Schema, TableDef};
 use crate::config::ConfigError;
 
