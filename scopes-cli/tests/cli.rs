@@ -256,3 +256,28 @@ fn check_json_errors_err() {
     assert_eq!(doc["files"][2]["diagnostics"][0]["line"], 2);
     insta::assert_snapshot!(out.transcript());
 }
+
+#[test]
+fn check_color_always_ok() {
+    let out = scopes(
+        "blog",
+        &["check", "--color", "always", "markers/malformed.sql"],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.transcript());
+    assert!(out.stdout.contains('\u{1b}'), "{}", out.stdout);
+    let out = scopes(
+        "blog",
+        &["check", "--color", "never", "markers/malformed.sql"],
+    );
+    assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
+}
+
+#[test]
+fn check_empty_dir_ok() {
+    let dir = std::env::temp_dir().join(format!("scopes-cli-empty-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("nothing/here")).expect("temp dir");
+    let out = scopes("blog", &["check", dir.to_str().expect("UTF-8 temp path")]);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!(out.code, Some(0), "{}", out.transcript());
+    assert_eq!(out.stdout, "checked 0 files, 0 statements: 0 problems\n");
+}
