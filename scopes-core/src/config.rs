@@ -51,6 +51,9 @@ pub struct TableScope {
 }
 
 /// A loaded and validated scopes.toml.
+///
+/// The reference file, every key explained (parsed by a test, so it stays valid):
+#[doc = concat!("```toml\n", include_str!("reference.toml"), "```")]
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The dialect SQL is parsed with.
