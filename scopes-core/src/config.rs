@@ -280,12 +280,17 @@ fn parse_config(text: &str, path: &Path) -> Result<Config, ConfigError> {
 
 /// toml's message, lowercase, with what to change when the key is unknown.
 fn toml_message(message: &str) -> String {
-    let message = message.trim();
+    // toml puts what it expected on a second line; messages here are one line.
+    let message = message.trim().replace('\n', ": ");
+    let message = message.as_str();
     match message.strip_prefix("unknown field ") {
         Some(rest) => format!("unknown key {rest}: remove it or fix its spelling"),
         // An unquoted `public.posts = { ... }` is a nested TOML table, not a qualified name.
         None if message.contains("invalid type: map, expected a string") => format!(
             "invalid toml: {message}; quote a schema-qualified table name: `\"public.posts\" = {{ ... }}`"
+        ),
+        None if message.contains("expected a map") => format!(
+            "invalid toml: {message}; write a table's rules as `posts = {{ site = \"site_id\" }}`"
         ),
         None => {
             let mut chars = message.chars();

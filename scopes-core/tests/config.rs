@@ -104,7 +104,16 @@ fn rules_ok() {
 fn toml_syntax_err() {
     let (line, message) = error("dialect = \"sqlite\"\n\n[dimensions\nsite = \"i64\"\n");
     assert_eq!(line, 3);
-    assert!(message.starts_with("invalid toml: "), "{message}");
+    assert_eq!(
+        message,
+        "invalid toml: invalid table header: expected `.`, `]`"
+    );
+    let (line, message) = tables_error("posts = \"site_id\"\n");
+    assert_eq!(line, 6);
+    assert!(
+        message.ends_with("write a table's rules as `posts = { site = \"site_id\" }`"),
+        "{message}"
+    );
 }
 
 #[test]
