@@ -361,6 +361,20 @@ impl<'c> Analyzer<'c> {
             }
         }
         out.diags.append(&mut walk.problems);
+        // Derived tables first, so their column names are known when names are resolved.
+        for i in 0..walk.occs.len() {
+            if matches!(walk.occs[i].kind, OccKind::Derived { lateral: false, .. }) {
+                if let Some(a) = self.derived(&walk.occs[i], &[], env) {
+                    let occ = &mut walk.occs[i];
+                    if let OccKind::Derived { out, renamed, .. } = &mut occ.kind {
+                        if !*renamed {
+                            occ.cols = output_cols(&a);
+                        }
+                        *out = Some(a);
+                    }
+                }
+            }
+        }
         let ns = walk.namespace();
         let outer_views = env.views();
         let outer_ns: Vec<&Namespace> = outer_views.iter().map(|v| &v.ns).collect();
@@ -533,6 +547,19 @@ impl<'c> Analyzer<'c> {
             }
         }
         out.diags.extend(fn_problems);
+        // Derived tables and CTE references: their last analysis (with the final assumptions)
+        // is the one that counts.
+        for occ in &walk.occs {
+            if let OccKind::Derived {
+                out: Some(d),
+                lateral: false,
+                ..
+            } = &occ.kind
+            {
+                out.diags.extend(d.diags.iter().cloned());
+                out.occurrences.extend(d.occurrences.iter().cloned());
+            }
+        }
 
         // Verdicts.
         let all_classes = build_classes(
@@ -680,15 +707,15 @@ impl<'c> Analyzer<'c> {
                     let analysis = self.derived(&walk.occs[i], &assume, env);
                     let occ = &mut walk.occs[i];
                     if let Some(a) = analysis {
-                        if let OccKind::Derived { out, assumed, .. } = &mut occ.kind {
-                            if !occ.alias.is_some() || !matches!(occ.cols, Cols::Known(_)) {
-                                let names: Vec<String> =
-                                    a.cols.iter().filter_map(|c| c.name.clone()).collect();
-                                occ.cols = if a.cols_unknown || names.len() != a.cols.len() {
-                                    Cols::Partial(names)
-                                } else {
-                                    Cols::Known(names)
-                                };
+                        if let OccKind::Derived {
+                            out,
+                            assumed,
+                            renamed,
+                            ..
+                        } = &mut occ.kind
+                        {
+                            if !*renamed {
+                                occ.cols = output_cols(&a);
                             }
                             *out = Some(a);
                             *assumed = assume;
@@ -767,24 +794,22 @@ impl<'c> Analyzer<'c> {
                 query,
                 lateral: true,
                 out,
+                renamed,
                 ..
             } = &mut occ.kind
             {
                 let a = self.query(query, env, &[]);
-                let names: Vec<String> = a.cols.iter().filter_map(|c| c.name.clone()).collect();
-                if occ.alias.is_some() {
-                    occ.cols = if a.cols_unknown || names.len() != a.cols.len() {
-                        Cols::Partial(names)
-                    } else {
-                        Cols::Known(names)
-                    };
-                }
+                let renamed = *renamed;
                 if report {
                     let mut r = a.clone();
                     r.cols.clear();
                     reports.push(r);
                 }
+                let cols = output_cols(&a);
                 *out = Some(a);
+                if !renamed {
+                    occ.cols = cols;
+                }
             }
         }
         reports
@@ -1132,6 +1157,16 @@ fn assumed_at(assumed: &[Facts], name: &str, names: &[Option<String>]) -> Vec<Fa
         .and_then(|k| assumed.get(k))
         .map(|f| f.iter().cloned().collect())
         .unwrap_or_default()
+}
+
+/// The columns a derived table exposes, from its analysis.
+fn output_cols(a: &QueryOut) -> Cols {
+    let names: Vec<String> = a.cols.iter().filter_map(|c| c.name.clone()).collect();
+    if a.cols_unknown || names.len() != a.cols.len() {
+        Cols::Partial(names)
+    } else {
+        Cols::Known(names)
+    }
 }
 
 fn is_lateral(o: &Occ<'_>) -> bool {

@@ -149,6 +149,8 @@ pub(crate) struct Cte<'a> {
     pub recursive: bool,
     /// Set when some FROM clause references it.
     pub referenced: std::cell::Cell<bool>,
+    /// Set while its own body is analyzed: a non-recursive CTE cannot see itself.
+    pub active: std::cell::Cell<bool>,
 }
 
 /// The context a query is analyzed in: enclosing levels (for correlation) and visible CTEs.
@@ -177,7 +179,12 @@ impl<'a> Env<'a> {
     pub(crate) fn cte(&'a self, name: &str) -> Option<(&'a Cte<'a>, &'a Env<'a>)> {
         let mut env = Some(self);
         while let Some(e) = env {
-            if let Some(c) = e.ctes.iter().rev().find(|c| c.name == name) {
+            if let Some(c) = e
+                .ctes
+                .iter()
+                .rev()
+                .find(|c| c.name == name && !c.active.get())
+            {
                 return Some((c, e));
             }
             env = e.parent;

@@ -60,6 +60,7 @@ impl<'c> Analyzer<'c> {
                     assumed: None,
                     recursive: with.recursive,
                     referenced: std::cell::Cell::new(false),
+                    active: std::cell::Cell::new(false),
                 });
             }
         }
@@ -337,6 +338,25 @@ impl<'c> Analyzer<'c> {
         env: &'q Env<'q>,
         assume: &[Facts],
     ) -> QueryOut {
+        if cte.active.get() {
+            // Reached through its own body without RECURSIVE: the name means the table.
+            return QueryOut {
+                cols_unknown: true,
+                ..QueryOut::default()
+            };
+        }
+        cte.active.set(true);
+        let out = self.cte_body_inner(cte, env, assume);
+        cte.active.set(false);
+        out
+    }
+
+    fn cte_body_inner<'q>(
+        &mut self,
+        cte: &'q Cte<'q>,
+        env: &'q Env<'q>,
+        assume: &[Facts],
+    ) -> QueryOut {
         let self_ref = cte.recursive && {
             let mut found = false;
             let _ = sqlparser::ast::visit_relations(cte.query, |n| {
@@ -350,19 +370,21 @@ impl<'c> Analyzer<'c> {
         if !self_ref {
             return self.query(cte.query, env, assume);
         }
+        // Rows of the CTE itself, as seen from its recursive part.
+        let own = |cols: Vec<OutCol>| Cte {
+            assumed: Some(cols),
+            referenced: std::cell::Cell::new(false),
+            active: std::cell::Cell::new(false),
+            ..cte.clone()
+        };
         let base = match &*cte.query.body {
             SetExpr::SetOperation { left, .. } => {
                 let child = Env {
                     parent: Some(env),
                     view: None,
-                    ctes: vec![Cte {
-                        assumed: Some(Vec::new()),
-                        referenced: std::cell::Cell::new(false),
-                        ..cte.clone()
-                    }],
+                    ctes: vec![own(Vec::new())],
                 };
-                let r = self.set_expr(left, &child, &[], false, Vec::new());
-                r.cols
+                self.set_expr(left, &child, &[], false, Vec::new()).cols
             }
             _ => Vec::new(),
         };
@@ -371,11 +393,7 @@ impl<'c> Analyzer<'c> {
             let child = Env {
                 parent: Some(env),
                 view: None,
-                ctes: vec![Cte {
-                    assumed: Some(current.clone()),
-                    referenced: std::cell::Cell::new(false),
-                    ..cte.clone()
-                }],
+                ctes: vec![own(current.clone())],
             };
             let mut r = self.query(cte.query, &child, &[]);
             let next: Vec<OutCol> = current
@@ -393,7 +411,14 @@ impl<'c> Analyzer<'c> {
             }
             current = next;
         }
-        let mut r = self.query(cte.query, env, &[]);
+        // No invariant found: assume nothing about the CTE's own rows.
+        current.iter_mut().for_each(|c| c.facts.clear());
+        let child = Env {
+            parent: Some(env),
+            view: None,
+            ctes: vec![own(current)],
+        };
+        let mut r = self.query(cte.query, &child, &[]);
         r.cols.iter_mut().for_each(|c| c.facts.clear());
         r
     }

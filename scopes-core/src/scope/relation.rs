@@ -51,6 +51,8 @@ pub(crate) enum OccKind<'q> {
         out: Option<super::QueryOut>,
         /// The assumptions it was analyzed with.
         assumed: Vec<super::facts::Facts>,
+        /// Whether an alias column list names its columns.
+        renamed: bool,
     },
     /// Rows whose facts are given (a recursive CTE's self-reference, `excluded`).
     Given(Vec<OutCol>),
@@ -302,8 +304,17 @@ impl<'c> Analyzer<'c> {
                     cte: None,
                     out: None,
                     assumed: Vec::new(),
+                    renamed: alias.as_ref().is_some_and(|a| !a.columns.is_empty()),
                 },
-                cols: Cols::Partial(Vec::new()),
+                cols: match alias.as_ref().filter(|a| !a.columns.is_empty()) {
+                    Some(a) => Cols::Known(
+                        a.columns
+                            .iter()
+                            .map(|c| c.name.value.to_lowercase())
+                            .collect(),
+                    ),
+                    None => Cols::Partial(Vec::new()),
+                },
                 proven: BTreeMap::new(),
                 access: "read",
             },
@@ -396,6 +407,7 @@ impl<'c> Analyzer<'c> {
                         cte: Some((cte, cte_env)),
                         out: None,
                         assumed: Vec::new(),
+                        renamed: !cte.columns.is_empty(),
                     },
                 };
                 return occ;
