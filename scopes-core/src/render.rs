@@ -58,6 +58,12 @@ pub fn render(diagnostic: &Diagnostic, sql: &str, origin: Option<&str>) -> Strin
 }
 
 /// Like [`render`], with ANSI colors for terminals.
+///
+/// ```
+/// use scopes_core::{render::render_styled, Code, Diagnostic};
+/// let d = Diagnostic::new(Code::SyntaxError, "the SQL does not parse", 0..6);
+/// assert!(render_styled(&d, "SELECT", None).contains("\u{1b}["));
+/// ```
 pub fn render_styled(diagnostic: &Diagnostic, sql: &str, origin: Option<&str>) -> String {
     render_with(&Renderer::styled(), diagnostic, sql, origin)
 }
@@ -71,8 +77,9 @@ fn render_with(
     let span = clamp_span(sql, &diagnostic.span);
     let (line, column) = line_col(sql, span.start);
     let window = line_window(sql, &span);
-    // Carriage returns would move the terminal cursor; a space keeps every byte offset valid.
-    let source = sql[window.clone()].replace('\r', " ");
+    // A carriage return would move the terminal cursor, and annotate-snippets expands a tab in
+    // the text but not under it (misplaced carets): one space each keeps every byte offset valid.
+    let source = sql[window.clone()].replace(['\r', '\t'], " ");
     let local = span.start - window.start..span.end - window.start;
 
     let code = diagnostic.code.as_str();
@@ -325,6 +332,14 @@ mod tests {
         let mut d = missing(sql, "posts");
         d.message = "two\nlines".into();
         insta::assert_snapshot!(render(&d, sql, Some("dos.sql")));
+    }
+
+    #[test]
+    fn render_tabs_ok() {
+        let sql = "SELECT\tid FROM\tposts WHERE 1";
+        let rendered = render(&missing(sql, "posts"), sql, None);
+        assert!(rendered.contains("<sql>:1:16"), "{rendered}");
+        insta::assert_snapshot!(rendered);
     }
 
     #[test]
