@@ -144,7 +144,10 @@ pub fn check_file(path: PathBuf, config: &Config) -> FileCheck {
             match panic::catch_unwind(AssertUnwindSafe(|| {
                 scopes_core::check(&sql, config, &markers)
             })) {
-                Ok(report) => (markers, report),
+                Ok(mut report) => {
+                    point_at_marker(&mut report, &sql);
+                    (markers, report)
+                }
                 Err(_) => {
                     let error =
                         format!("internal error: the analyzer crashed on {}", path.display());
@@ -177,6 +180,22 @@ pub fn check_file(path: PathBuf, config: &Config) -> FileCheck {
         markers,
         error: None,
         report,
+    }
+}
+
+/// The analyzer gets markers as data (the macro has no comment to point at), so it reports a bad
+/// one at an empty span; in a file, the marker comment is the place to underline.
+fn point_at_marker(report: &mut Report, sql: &str) {
+    let diagnostics = report.diagnostics.iter_mut().chain(
+        report
+            .statements
+            .iter_mut()
+            .flat_map(|s| s.diagnostics.iter_mut()),
+    );
+    for diagnostic in diagnostics {
+        if diagnostic.code == Code::InvalidMarker && diagnostic.span.is_empty() {
+            diagnostic.span = marker_span(sql);
+        }
     }
 }
 

@@ -289,3 +289,20 @@ fn check_empty_dir_ok() {
     assert_eq!(out.code, Some(0), "{}", out.transcript());
     assert_eq!(out.stdout, "checked 0 files, 0 statements: 0 problems\n");
 }
+
+#[test]
+fn check_marker_unknown_dimension_err() {
+    let out = scopes("blog", &["check", "markers/unknown_dimension.sql"]);
+    assert_eq!(out.code, Some(2), "{}", out.transcript());
+    assert!(
+        out.stdout.contains("error[invalid-marker]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("markers/unknown_dimension.sql:2:1"),
+        "{}",
+        out.stdout
+    );
+    insta::assert_snapshot!(out.transcript());
+}
