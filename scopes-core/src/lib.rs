@@ -73,7 +73,7 @@ pub fn check(sql: &str, config: &Config, markers: &Markers) -> Report {
             }
             report.statements = scope::verify(sql, &statements, config, markers);
         }
-        Err(d) => report.diagnostics.push(d),
+        Err(d) => report.diagnostics.push(*d),
     }
     report
 }

@@ -33,23 +33,25 @@ pub fn sql_dialect(dialect: Dialect) -> &'static dyn SqlDialect {
 /// assert_eq!(parse("SELECT 1; SELECT 2", Dialect::Sqlite).unwrap().len(), 2);
 /// assert_eq!(parse("SELEC 1", Dialect::Sqlite).unwrap_err().code.as_str(), "syntax-error");
 /// ```
-pub fn parse(sql: &str, dialect: Dialect) -> Result<Vec<Statement>, Diagnostic> {
+pub fn parse(sql: &str, dialect: Dialect) -> Result<Vec<Statement>, Box<Diagnostic>> {
     if sql.len() > MAX_SQL_LEN {
-        return Err(Diagnostic::new(
-            Code::TooComplex,
-            format!(
-                "the SQL text is {} bytes long; sqlx-scopes analyzes at most {MAX_SQL_LEN}",
-                sql.len()
-            ),
-            0..0,
-        )
-        .help("split the SQL into smaller statements"));
+        return Err(Box::new(
+            Diagnostic::new(
+                Code::TooComplex,
+                format!(
+                    "the SQL text is {} bytes long; sqlx-scopes analyzes at most {MAX_SQL_LEN}",
+                    sql.len()
+                ),
+                0..0,
+            )
+            .help("split the SQL into smaller statements"),
+        ));
     }
     let parser = Parser::new(sql_dialect(dialect)).with_recursion_limit(RECURSION_LIMIT);
     parser
         .try_with_sql(sql)
         .and_then(|mut p| p.parse_statements())
-        .map_err(|e| parse_error(sql, e))
+        .map_err(|e| Box::new(parse_error(sql, e)))
 }
 
 fn parse_error(sql: &str, error: ParserError) -> Diagnostic {
@@ -93,15 +95,16 @@ fn location_in_message(message: &str) -> Option<Location> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn parse_error_points_at_token() {
-        let sql = "SELECT *\nFROM posts WHERE WHERE";
+        let sql = "SELECT *\nFROM posts WHERE ) AND x";
         let d = parse(sql, Dialect::Sqlite).unwrap_err();
         assert_eq!(d.code, Code::SyntaxError);
-        assert_eq!(&sql[d.span.clone()], "WHERE");
+        assert_eq!(&sql[d.span.clone()], ")");
         assert!(d.span.start > 9, "{d:?}");
     }
 

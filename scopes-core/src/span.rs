@@ -57,6 +57,7 @@ impl<'a> LineIndex<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -251,6 +251,7 @@ pub(crate) fn scan<V: Visit + ?Sized>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use sqlparser::dialect::PostgreSqlDialect;

@@ -34,8 +34,6 @@ pub(crate) enum Term {
     Local(usize, String),
     /// A column of an occurrence at an enclosing level: (levels up, occurrence, column).
     Outer(usize, usize, String),
-    /// An expression whose facts are given (a subquery result, a pushed-down assumption).
-    Given(usize),
 }
 
 /// Union-find over terms, each class carrying the union of its members' facts.
@@ -113,6 +111,7 @@ impl Classes {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -73,11 +73,18 @@ pub(crate) struct LevelCtx<'a, 'q> {
     seeds: &'a [(Term, Facts)],
 }
 
+/// Facts a subquery gives columns of the enclosing level: (occurrence, column, facts).
+type OuterFacts = Vec<(usize, String, Facts)>;
+
+/// Checks a write statement runs on the proven level; returns more diagnostics.
+pub(crate) type Post<'a, 'c, 'q> = dyn FnMut(&mut Analyzer<'c>, &LevelCtx<'_, 'q>, &[(*const Query, OutCol)]) -> Vec<Diagnostic>
+    + 'a;
+
 /// Facts produced by conjunct subqueries, keyed by the subquery's address.
 #[derive(Default)]
 struct SubFacts {
     column: Vec<(*const Query, OutCol)>,
-    outer: Vec<(*const Query, Vec<(usize, String, Facts)>)>,
+    outer: Vec<(*const Query, OuterFacts)>,
 }
 
 impl SubFacts {
@@ -87,7 +94,7 @@ impl SubFacts {
             .find(|(p, _)| std::ptr::eq(*p, q))
             .map(|(_, c)| c)
     }
-    fn outer(&self, q: &Query) -> Option<&Vec<(usize, String, Facts)>> {
+    fn outer(&self, q: &Query) -> Option<&OuterFacts> {
         self.outer
             .iter()
             .find(|(p, _)| std::ptr::eq(*p, q))
@@ -269,7 +276,6 @@ fn build_classes(
                 .get(*up)
                 .map(|v| v.col_facts(*o, c))
                 .unwrap_or_default(),
-            Term::Given(_) => Facts::new(),
         };
         classes.add_facts(&t, facts);
     }
@@ -296,7 +302,6 @@ fn term_facts_in(
         Term::Placeholder(d) => {
             f.insert(Fact::Scope(d.clone()));
         }
-        Term::Given(_) => {}
     }
     f
 }
@@ -337,11 +342,7 @@ impl<'c> Analyzer<'c> {
         mut input: LevelInput<'q>,
         env: &'q Env<'q>,
         assume: &[Facts],
-        post: &mut dyn FnMut(
-            &mut Analyzer<'c>,
-            &LevelCtx<'_, 'q>,
-            &[(*const Query, OutCol)],
-        ) -> Vec<Diagnostic>,
+        post: &mut Post<'_, 'c, 'q>,
     ) -> QueryOut {
         let mut out = QueryOut::default();
         let mut walk = Walk::default();
@@ -620,12 +621,16 @@ impl<'c> Analyzer<'c> {
             } else {
                 col.maybe_null = true;
             }
+            // An aggregate without GROUP BY returns a row even when no row matched: NULLs.
+            col.maybe_null |=
+                (shape.aggregate || input.having.is_some()) && input.group_by.is_empty();
             out.cols.push(col);
         }
 
         // Facts about the enclosing level's columns, for EXISTS (not when aggregates without
         // GROUP BY make a row appear even when no row matched).
-        if !(shape.aggregate && input.group_by.is_empty()) {
+        let folds_all = (shape.aggregate || input.having.is_some()) && input.group_by.is_empty();
+        if !folds_all {
             let mut all = all_classes;
             let terms: Vec<Term> = all.terms().to_vec();
             for t in terms {
@@ -738,7 +743,28 @@ impl<'c> Analyzer<'c> {
                     let classes = cache.entry(i).or_insert_with(|| {
                         build_classes(&walk.occs, &walk.conds, Some(i), outer, sub, seeds, ns)
                     });
-                    if classes.has(&Term::Local(i, column.clone()), &fact) {
+                    // A row whose unique key equals the key of an in-scope row of the same
+                    // table is that row (`id IN (SELECT id FROM posts WHERE site_id = :site)`).
+                    let uniques = self.unique_columns(&scope.table);
+                    let key = if classes.has(&Term::Local(i, column.clone()), &fact) {
+                        None
+                    } else {
+                        let hit = uniques.into_iter().find(|k| {
+                            classes.has(
+                                &Term::Local(i, k.clone()),
+                                &Fact::Key {
+                                    table: scope.table.clone(),
+                                    column: k.clone(),
+                                    dim: dim.clone(),
+                                },
+                            )
+                        });
+                        match hit {
+                            Some(k) => Some(k),
+                            None => continue,
+                        }
+                    };
+                    {
                         let occ = &walk.occs[i];
                         let detail = match rule {
                             ScopeRule::Column(c) => format!("{}.{c} = :{dim}", occ.name),
@@ -754,6 +780,13 @@ impl<'c> Analyzer<'c> {
                         let kind = match rule {
                             ScopeRule::Column(_) => ProofKind::Filter,
                             ScopeRule::ForeignKey { .. } => ProofKind::ForeignKeyLink,
+                        };
+                        let detail = match key {
+                            Some(k) => format!(
+                                "{}.{k} is the key of a {} row in scope",
+                                occ.name, scope.table
+                            ),
+                            None => detail,
                         };
                         walk.occs[i].proven.insert(
                             dim.clone(),
@@ -816,9 +849,9 @@ impl<'c> Analyzer<'c> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn conj_subqueries<'q>(
+    fn conj_subqueries(
         &mut self,
-        queries: &[(&'q Query, bool)],
+        queries: &[(&Query, bool)],
         walk: &Walk<'_>,
         ns: &Namespace,
         outer: &[&LevelView],
@@ -868,6 +901,19 @@ impl<'c> Analyzer<'c> {
             outs.push(r);
         }
         (facts, outs)
+    }
+
+    /// Single columns that are unique in a table (primary key or UNIQUE), from the schema.
+    fn unique_columns(&self, table: &str) -> Vec<String> {
+        let Some(def) = self.config.schema.as_ref().and_then(|s| s.table(table)) else {
+            return Vec::new();
+        };
+        std::iter::once(&def.primary_key)
+            .chain(def.unique_keys.iter())
+            .filter(|k| k.len() == 1)
+            .flatten()
+            .cloned()
+            .collect()
     }
 
     /// The view correlated subqueries get of this level.

@@ -226,12 +226,6 @@ impl<'c> Analyzer<'c> {
         self.lines.range_or(span, self.statement_span.clone())
     }
 
-    /// The SQL text of a span.
-    pub(crate) fn text(&self, span: Span) -> &str {
-        let r = self.range(span);
-        self.sql.get(r).unwrap_or("")
-    }
-
     /// Whether the dimension must be proven (declared and not exempted by a marker).
     pub(crate) fn checks(&self, dim: &str) -> bool {
         !self.markers.exempts(dim)

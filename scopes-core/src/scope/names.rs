@@ -127,6 +127,7 @@ pub(crate) fn resolve(parts: &[String], local: &Namespace, outer: &[&Namespace])
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

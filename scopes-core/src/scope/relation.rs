@@ -130,7 +130,6 @@ pub(crate) struct Walk<'q> {
     /// ON expressions and table-function arguments, to scan for subqueries.
     pub on_exprs: Vec<&'q Expr>,
     pub factors: Vec<&'q TableFactor>,
-    pub diags: Vec<sqlparser::tokenizer::Span>,
     pub problems: Vec<Diagnostic>,
 }
 
