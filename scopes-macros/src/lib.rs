@@ -1,1 +1,22 @@
-//! Proc macros of sqlx-scopes. Not intended to be used directly: use the `sqlx-scopes` crate.
+//! Proc macros of sqlx-scopes. Not intended to be used directly: use the `sqlx-scopes` crate,
+//! whose `scoped_query!` family calls these with its own path.
+#![deny(
+    clippy::unwrap_used,
+    clippy::panic,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
+
+mod config;
+mod expand;
+mod input;
+mod query;
+
+use proc_macro::TokenStream;
+
+/// `scoped_query!`, `scoped_query_as!`, `scoped_query_scalar!` and their file variants.
+#[proc_macro]
+pub fn expand_query(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as input::Input);
+    query::scoped(input).into()
+}

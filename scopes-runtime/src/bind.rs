@@ -34,10 +34,10 @@ impl<DB: Database> Args<DB> {
 
     /// The arguments, or the first encoding error.
     #[inline]
-    pub fn finish(self) -> Result<DB::Arguments, BoxDynError> {
+    pub fn finish(self) -> Result<DB::Arguments, crate::Error> {
         match self.error {
             None => Ok(self.args),
-            Some(e) => Err(e),
+            Some(e) => Err(crate::Error::Database(sqlx::Error::Encode(e))),
         }
     }
 }

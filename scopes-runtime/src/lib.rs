@@ -5,6 +5,7 @@
 
 mod bind;
 mod error;
+mod private;
 mod query;
 mod scope;
 
@@ -16,6 +17,7 @@ pub use scope::{IntoValue, Mode, Scope, Value};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::bind::{many_json, Args, ScopeType};
+    pub use crate::private::{as_scope, AsScope, Fallback, FallbackDone};
     pub use crate::query::Choice;
     pub use crate::scope::Selection;
     pub use sqlx;

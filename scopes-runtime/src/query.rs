@@ -7,7 +7,7 @@ use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
 use sqlx::{Database, Executor, FromRow};
 
-use crate::error::{Error, ScopeError};
+use crate::error::Error;
 use crate::scope::Scope;
 
 /// A query whose rows can be fetched: sqlx's query types and [`Choice`] of them.
@@ -72,7 +72,7 @@ pub enum Choice<A, B> {
 /// query gives [`Error::Scope`] here, before anything is sent.
 #[must_use = "query must be executed to affect database"]
 pub struct Scoped<Q> {
-    query: Result<Q, ScopeError>,
+    query: Result<Q, Error>,
     sql: &'static str,
     audit: Option<(Scope, &'static [&'static str])>,
 }
@@ -80,11 +80,54 @@ pub struct Scoped<Q> {
 impl<Q> Scoped<Q> {
     #[doc(hidden)]
     #[inline]
-    pub fn __new(query: Result<Q, ScopeError>, sql: &'static str) -> Self {
+    pub fn __new(query: Result<Q, Error>, sql: &'static str) -> Self {
         Scoped {
             query,
             sql,
             audit: None,
+        }
+    }
+
+    /// Selects the variant for `scope` over `dimensions` and builds it with `build(index)`.
+    #[doc(hidden)]
+    #[inline]
+    pub fn __build(
+        scope: &Scope,
+        dimensions: &'static [&'static str],
+        build: impl FnOnce(usize) -> Result<(&'static str, Q), Error>,
+    ) -> Self {
+        match scope.__select(dimensions) {
+            Err(e) => Scoped {
+                query: Err(e.into()),
+                sql: "",
+                audit: None,
+            },
+            Ok(selection) => {
+                let (sql, query) = match build(selection.index) {
+                    Ok((sql, q)) => (sql, Ok(q)),
+                    Err(e) => ("", Err(e)),
+                };
+                let audit = selection.audited.then(|| (scope.clone(), dimensions));
+                Scoped { query, sql, audit }
+            }
+        }
+    }
+
+    /// A statement with no scope placeholders (`unscoped`, or only global tables).
+    #[doc(hidden)]
+    #[inline]
+    pub fn __fixed(build: impl FnOnce(usize) -> Result<(&'static str, Q), Error>) -> Self {
+        match build(0) {
+            Ok((sql, q)) => Scoped {
+                query: Ok(q),
+                sql,
+                audit: None,
+            },
+            Err(e) => Scoped {
+                query: Err(e),
+                sql: "",
+                audit: None,
+            },
         }
     }
 
@@ -96,8 +139,8 @@ impl<Q> Scoped<Q> {
         self
     }
 
-    /// The SQL the scope selected, as sent to the database.
-    pub fn sql(&self) -> Result<&'static str, &ScopeError> {
+    /// The SQL the scope selected, as sent to the database (or why there is none).
+    pub fn sql(&self) -> Result<&'static str, &Error> {
         match &self.query {
             Ok(_) => Ok(self.sql),
             Err(e) => Err(e),
@@ -117,7 +160,7 @@ impl<Q> Scoped<Q> {
                 );
             }
         }
-        Ok(self.query?)
+        self.query
     }
 }
 

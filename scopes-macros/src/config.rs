@@ -1,0 +1,101 @@
+//! Finding, loading and caching scopes.toml for the macros; the only place that reads the
+//! environment. Validation is scopes-core's job.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use scopes_core::Config;
+
+/// Environment variable naming another scopes.toml (relative to the crate root when relative).
+pub const CONFIG_ENV: &str = "SQLX_SCOPES_CONFIG";
+
+/// A loaded config and the files whose edits must recompile the caller.
+pub struct Loaded {
+    pub config: Config,
+    pub files: Vec<PathBuf>,
+}
+
+type Key = (PathBuf, Vec<(PathBuf, Option<SystemTime>, u64)>);
+
+// One parse per compilation: the proc-macro library stays loaded across invocations. Keyed by
+// the files' modification times, so a long-lived host (rust-analyzer) sees edits.
+static CACHE: Mutex<BTreeMap<PathBuf, (Key, Arc<Loaded>)>> = Mutex::new(BTreeMap::new());
+
+/// Reads an environment variable (the one helper allowed to).
+#[allow(clippy::disallowed_methods)]
+pub fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// The config path: `$SQLX_SCOPES_CONFIG`, else `$CARGO_MANIFEST_DIR/scopes.toml`.
+pub fn path() -> Result<PathBuf, String> {
+    let root = env("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .ok_or("CARGO_MANIFEST_DIR is not set: build with cargo")?;
+    Ok(match env(CONFIG_ENV) {
+        Some(p) if Path::new(&p).is_absolute() => PathBuf::from(p),
+        Some(p) => root.join(p),
+        None => root.join("scopes.toml"),
+    })
+}
+
+/// Loads the config at `path` (cached).
+pub fn load(path: &Path) -> Result<Arc<Loaded>, String> {
+    let files = watched_files(path);
+    let key: Key = (
+        path.to_path_buf(),
+        files
+            .iter()
+            .map(|f| {
+                let meta = std::fs::metadata(f).ok();
+                let len = meta.as_ref().map_or(0, |m| m.len());
+                (f.clone(), meta.and_then(|m| m.modified().ok()), len)
+            })
+            .collect(),
+    );
+    if let Ok(cache) = CACHE.lock() {
+        if let Some((k, loaded)) = cache.get(path) {
+            if *k == key {
+                return Ok(loaded.clone());
+            }
+        }
+    }
+    if !path.exists() {
+        return Err(format!(
+            "cannot find {}: create a scopes.toml at the crate root, or set {CONFIG_ENV}",
+            path.display()
+        ));
+    }
+    let config = Config::load(path).map_err(|e| e.to_string())?;
+    let loaded = Arc::new(Loaded { config, files });
+    if let Ok(mut cache) = CACHE.lock() {
+        cache.insert(path.to_path_buf(), (key, loaded.clone()));
+    }
+    Ok(loaded)
+}
+
+/// scopes.toml and the `.sql` files of its `migrations` directory, sorted.
+fn watched_files(path: &Path) -> Vec<PathBuf> {
+    let mut files = vec![path.to_path_buf()];
+    let migrations = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| {
+            t.get("migrations")
+                .and_then(|m| m.as_str())
+                .map(String::from)
+        });
+    if let (Some(dir), Some(base)) = (migrations, path.parent()) {
+        if let Ok(entries) = std::fs::read_dir(base.join(dir)) {
+            let mut sql: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+                .collect();
+            sql.sort();
+            files.extend(sql);
+        }
+    }
+    files
+}

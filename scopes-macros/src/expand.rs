@@ -1,0 +1,205 @@
+//! Turning a checked, rewritten statement into tokens: the no-database expansion
+//! (`query_as_with_result::<DB, T, _>`) and the checked one (sqlx's own `query_as!` per variant).
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use scopes_core::rewrite::{Bind, Rewritten};
+use scopes_core::Dialect;
+use syn::{Ident, LitStr, Type};
+
+use crate::input::{Input, Kind};
+
+/// Everything the expansion needs besides the macro input.
+pub struct Plan<'a> {
+    pub input: &'a Input,
+    pub dialect: Dialect,
+    pub rewritten: &'a Rewritten,
+    /// Per dimension of `rewritten.dimensions`, its declared Rust type.
+    pub types: Vec<Type>,
+    /// Files whose edits must recompile the caller.
+    pub files: Vec<String>,
+    pub checked: bool,
+}
+
+fn db_path(dialect: Dialect) -> TokenStream {
+    match dialect {
+        Dialect::Sqlite => quote!(_scopes::__private::sqlx::Sqlite),
+        Dialect::Postgres => quote!(_scopes::__private::sqlx::Postgres),
+        Dialect::Mysql => quote!(_scopes::__private::sqlx::MySql),
+    }
+}
+
+/// Local names get mixed-site hygiene so they never clash with the caller's.
+fn local(name: &str) -> Ident {
+    Ident::new(name, Span::mixed_site())
+}
+
+/// `const _ = include_bytes!(..)` for each file: cargo then rebuilds the caller when one changes.
+fn includes(files: &[String]) -> TokenStream {
+    quote! { #( const _: &[u8] = ::core::include_bytes!(#files); )* }
+}
+
+pub fn expand(plan: &Plan) -> TokenStream {
+    let input = plan.input;
+    let krate = &input.krate;
+    let scope_var = local("__scope");
+    let includes = includes(&plan.files);
+    let arg_vars: Vec<Ident> = (0..input.args.len())
+        .map(|i| local(&format!("__a{i}")))
+        .collect();
+    let args = &input.args;
+    let dims: Vec<&String> = plan.rewritten.dimensions.iter().collect();
+    let index = local("__index");
+    let mut arms = Vec::new();
+    let ok_variants: Vec<usize> = plan
+        .rewritten
+        .variants
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.sql.is_ok())
+        .map(|(i, _)| i)
+        .collect();
+    for (i, variant) in plan.rewritten.variants.iter().enumerate() {
+        let arm = match &variant.sql {
+            Err(e) => {
+                let dim = &e.dimension;
+                let held = match e.mode {
+                    scopes_core::rewrite::Mode::Many => "several values",
+                    _ => "all",
+                };
+                quote! { #i => ::core::result::Result::Err(_scopes::ScopeError::__needs_one(#dim, #held).into()) }
+            }
+            Ok(v) => {
+                let sql = LitStr::new(&v.sql, input.sql.span());
+                let values: Vec<TokenStream> = v
+                    .binds
+                    .iter()
+                    .map(|b| bind_value(plan, b, &arg_vars, &scope_var))
+                    .collect();
+                let pos = ok_variants.iter().position(|x| *x == i).unwrap_or(0);
+                let query = if plan.checked {
+                    let q = checked_query(plan, &sql, &values);
+                    wrap_choice(q, pos, ok_variants.len())
+                } else {
+                    unchecked_query(plan, &sql, &values)
+                };
+                quote! { #i => ::core::result::Result::Ok((#sql, #query)) }
+            }
+        };
+        arms.push(arm);
+    }
+    let build = quote! {
+        |#index: usize| -> ::core::result::Result<_, _scopes::Error> {
+            match #index {
+                #( #arms, )*
+                _ => ::core::result::Result::Err(_scopes::ScopeError::__needs_one("", "an unknown mode").into()),
+            }
+        }
+    };
+    let run = match &input.scope {
+        Some(scope) => quote! {
+            let #scope_var: &_scopes::Scope = _scopes::__private::as_scope(&(#scope));
+            _scopes::Scoped::__build(#scope_var, &[#(#dims),*], #build)
+        },
+        None => quote! { _scopes::Scoped::__fixed(#build) },
+    };
+    quote_spanned! {Span::mixed_site()=>
+        {
+            use #krate as _scopes;
+            #includes
+            #( let #arg_vars = &(#args); )*
+            #run
+        }
+    }
+}
+
+fn bind_value(plan: &Plan, bind: &Bind, arg_vars: &[Ident], scope_var: &Ident) -> TokenStream {
+    let dim_type = |d: &str| {
+        plan.rewritten
+            .dimensions
+            .iter()
+            .position(|x| x == d)
+            .and_then(|i| plan.types.get(i))
+            .map_or_else(|| quote!(i64), |t| quote!(#t))
+    };
+    match bind {
+        Bind::User(i) => match arg_vars.get(*i) {
+            Some(v) => quote!(*#v),
+            None => quote!(()),
+        },
+        Bind::One(d) => {
+            let ty = dim_type(d);
+            quote!(<#ty as _scopes::__private::ScopeType>::one(#scope_var, #d)?)
+        }
+        Bind::Many(d) => {
+            let ty = dim_type(d);
+            match plan.dialect {
+                Dialect::Postgres => {
+                    quote!(<#ty as _scopes::__private::ScopeType>::many(#scope_var, #d)?)
+                }
+                _ => quote!(_scopes::__private::many_json::<#ty>(#scope_var, #d)?),
+            }
+        }
+    }
+}
+
+fn unchecked_query(plan: &Plan, sql: &LitStr, values: &[TokenStream]) -> TokenStream {
+    let db = db_path(plan.dialect);
+    let args = local("__args");
+    let call = match &plan.input.kind {
+        Kind::Rows => quote!(_scopes::__private::sqlx::query_with::<#db, _>),
+        Kind::As(t) => quote!(_scopes::__private::sqlx::query_as_with::<#db, #t, _>),
+        Kind::Scalar => quote!(_scopes::__private::sqlx::query_scalar_with::<#db, _, _>),
+    };
+    quote! {{
+        let mut #args = _scopes::__private::Args::<#db>::default();
+        #( #args.add(&(#values)); )*
+        #call(#sql, #args.finish()?)
+    }}
+}
+
+fn checked_query(plan: &Plan, sql: &LitStr, values: &[TokenStream]) -> TokenStream {
+    match &plan.input.kind {
+        Kind::Rows => quote!(::sqlx::query!(#sql #(, #values)*)),
+        Kind::As(t) => quote!(::sqlx::query_as!(#t, #sql #(, #values)*)),
+        Kind::Scalar => quote!(::sqlx::query_scalar!(#sql #(, #values)*)),
+    }
+}
+
+/// The `pos`-th of `count` variants as nested `Choice`s: A, B(A), B(B(A)), ..., B(B(..B)).
+fn wrap_choice(q: TokenStream, pos: usize, count: usize) -> TokenStream {
+    let mut out = if pos + 1 == count {
+        q
+    } else {
+        quote!(_scopes::__private::Choice::A(#q))
+    };
+    for _ in 0..pos {
+        out = quote!(_scopes::__private::Choice::B(#out));
+    }
+    out
+}
+
+/// What the caller gets when the check failed: the same kind of value, so the only error the
+/// user sees is ours (no cascade of type errors).
+pub fn fallback(input: &Input, dialect: Option<Dialect>) -> TokenStream {
+    let krate = &input.krate;
+    let args = &input.args;
+    let scope = input.scope.iter();
+    let output = match (&input.kind, dialect) {
+        (Kind::As(t), _) => quote!(#t),
+        (Kind::Rows, Some(d)) => {
+            let db = db_path(d);
+            quote!(<#db as _scopes::__private::sqlx::Database>::Row)
+        }
+        (Kind::Rows, None) => quote!(()),
+        (Kind::Scalar, _) => quote!(_),
+    };
+    quote_spanned! {Span::mixed_site()=>
+        {
+            use #krate as _scopes;
+            #( let _ = &(#scope); )*
+            #( let _ = &(#args); )*
+            _scopes::__private::Fallback::<#output>::new()
+        }
+    }
+}

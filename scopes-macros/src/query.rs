@@ -1,0 +1,142 @@
+//! One scoped macro invocation end to end: read the SQL, load scopes.toml, check, rewrite,
+//! expand; every failure becomes a `compile_error!` at the SQL literal plus a fallback.
+
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use scopes_core::render::render;
+use scopes_core::rewrite::rewrite;
+use scopes_core::{check, Dialect, Markers};
+use syn::Type;
+
+use crate::config;
+use crate::expand::{expand, fallback, Plan};
+use crate::input::{Input, Kind, Unscoped};
+
+/// Dimension types a scope value can be bound with.
+const SUPPORTED_TYPES: &[&str] = &["i64", "i32", "i16", "String"];
+
+pub fn scoped(input: Input) -> TokenStream {
+    let mut dialect = None;
+    match try_scoped(&input, &mut dialect) {
+        Ok(tokens) => tokens,
+        Err(message) => {
+            let error = syn::Error::new(input.sql.span(), message).into_compile_error();
+            let fallback = fallback(&input, dialect);
+            quote! {{ #error #fallback }}
+        }
+    }
+}
+
+fn try_scoped(input: &Input, dialect_out: &mut Option<Dialect>) -> Result<TokenStream, String> {
+    let mut files = Vec::new();
+    let (sql, origin) = if input.file {
+        let root = config::env("CARGO_MANIFEST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_default();
+        let path = root.join(input.sql.value());
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        files.push(path.display().to_string());
+        (text, Some(input.sql.value()))
+    } else {
+        (input.sql.value(), None)
+    };
+    let path = config::path()?;
+    let loaded = config::load(&path)?;
+    let config = &loaded.config;
+    *dialect_out = Some(config.dialect);
+    files.extend(loaded.files.iter().map(|f| f.display().to_string()));
+
+    let markers = match &input.unscoped {
+        None => Markers::None,
+        Some((_, Unscoped::All)) => Markers::All,
+        Some((_, Unscoped::Dimensions(dims))) => {
+            let list: Vec<String> = dims.iter().map(ToString::to_string).collect();
+            Markers::parse_list(&list.join(","))?
+        }
+    };
+    let report = check(&sql, config, &markers);
+    if !report.is_scoped() {
+        let rendered: Vec<String> = report
+            .all_diagnostics()
+            .iter()
+            .map(|d| render(d, &sql, origin.as_deref()))
+            .collect();
+        return Err(rendered.join("\n\n"));
+    }
+    let rewritten = rewrite(&sql, config, &report)
+        .map_err(|e| format!("sqlx-scopes cannot rewrite this SQL: {e}"))?;
+    if rewritten.user_params != input.args.len() {
+        return Err(format!(
+            "the SQL takes {} argument(s) after the scope, but {} were given",
+            rewritten.user_params,
+            input.args.len()
+        ));
+    }
+    if input.scope.is_none() && !rewritten.dimensions.is_empty() {
+        let used: Vec<String> = rewritten
+            .dimensions
+            .iter()
+            .map(|d| format!("`:{d}`"))
+            .collect();
+        return Err(format!(
+            "this query uses {}, whose value comes from a `Scope`: pass one before the SQL (`unscoped, scope, \"...\"`)",
+            used.join(", ")
+        ));
+    }
+    let mut types = Vec::new();
+    for d in &rewritten.dimensions {
+        let declared = config
+            .dimensions
+            .get(d)
+            .map(String::as_str)
+            .unwrap_or("i64");
+        if !SUPPORTED_TYPES.contains(&declared) {
+            return Err(format!(
+                "scopes.toml declares dimension `{d}` as `{declared}`; supported types are {}",
+                SUPPORTED_TYPES.join(", ")
+            ));
+        }
+        types.push(syn::parse_str::<Type>(declared).map_err(|e| e.to_string())?);
+    }
+    let checked = cfg!(feature = "checked");
+    if checked
+        && matches!(input.kind, Kind::Rows)
+        && rewritten.variants.len() > 1
+        && returns_rows(&sql, config.dialect)
+    {
+        return Err("in checked mode, `scoped_query!` cannot return anonymous records for a scoped statement: \
+                    each scope mode is its own sqlx query with its own record type. Use \
+                    `scoped_query_as!(YourStruct, ...)` or `scoped_query_scalar!`"
+            .to_string());
+    }
+    Ok(expand(&Plan {
+        input,
+        dialect: config.dialect,
+        rewritten: &rewritten,
+        types,
+        files,
+        checked,
+    }))
+}
+
+/// Whether the statement returns rows (sqlx then maps them to an anonymous record).
+fn returns_rows(sql: &str, dialect: Dialect) -> bool {
+    use sqlparser::keywords::Keyword;
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(scopes_core::parse::sql_dialect(dialect), sql).tokenize()
+    else {
+        return true;
+    };
+    let mut words = tokens.iter().filter_map(|t| match t {
+        Token::Word(w) => Some(w.keyword),
+        _ => None,
+    });
+    let first = words.next();
+    matches!(
+        first,
+        Some(Keyword::SELECT | Keyword::WITH | Keyword::VALUES)
+    ) || words.any(|k| k == Keyword::RETURNING)
+}
