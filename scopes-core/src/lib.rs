@@ -44,6 +44,16 @@ pub use report::{
 /// assert_eq!(leak.all_diagnostics()[0].code.as_str(), "missing-scope-filter");
 /// ```
 pub fn check(sql: &str, config: &Config, markers: &Markers) -> Report {
+    // The AST of a long expression chain is as deep as the chain, and sqlparser's visitors and
+    // drops recurse over it: give the whole check a stack large enough for the longest text
+    // `parse` accepts, so deep input ends in a diagnostic, never a stack overflow.
+    stacker::grow(ANALYSIS_STACK, || check_on_stack(sql, config, markers))
+}
+
+/// Stack for one check: virtual memory, committed only as far as the recursion goes.
+const ANALYSIS_STACK: usize = 512 * 1024 * 1024;
+
+fn check_on_stack(sql: &str, config: &Config, markers: &Markers) -> Report {
     let mut report = Report::default();
     if let Markers::Dimensions(dims) = markers {
         for d in dims {
