@@ -1,10 +1,9 @@
 //! `Scoped`, what every scoped macro returns: the query the scope selected (or why there is
 //! none), with sqlx's execution methods. `Choice` unifies variants of different types.
 
-use std::future::Future;
-
+use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::{FutureExt, StreamExt, TryStreamExt};
 use sqlx::{Database, Executor, FromRow};
 
 use crate::error::Error;
@@ -29,7 +28,7 @@ pub trait Run: Send + Sized {
     fn run_fetch_all<'e, 'c: 'e, E>(
         self,
         executor: E,
-    ) -> impl Future<Output = Result<Vec<Self::Output>, sqlx::Error>> + Send + 'e
+    ) -> BoxFuture<'e, Result<Vec<Self::Output>, sqlx::Error>>
     where
         Self: 'e,
         Self::Output: 'e,
@@ -38,7 +37,7 @@ pub trait Run: Send + Sized {
     fn run_fetch_optional<'e, 'c: 'e, E>(
         self,
         executor: E,
-    ) -> impl Future<Output = Result<Option<Self::Output>, sqlx::Error>> + Send + 'e
+    ) -> BoxFuture<'e, Result<Option<Self::Output>, sqlx::Error>>
     where
         Self: 'e,
         Self::Output: 'e,
@@ -53,7 +52,7 @@ pub trait RunExecute: Send + Sized {
     fn run_execute<'e, 'c: 'e, E>(
         self,
         executor: E,
-    ) -> impl Future<Output = Result<<Self::Db as Database>::QueryResult, sqlx::Error>> + Send + 'e
+    ) -> BoxFuture<'e, Result<<Self::Db as Database>::QueryResult, sqlx::Error>>
     where
         Self: 'e,
         E: 'e + Executor<'c, Database = Self::Db>;
@@ -244,22 +243,22 @@ macro_rules! run_methods {
         fn run_fetch_all<'e, 'c: 'e, E>(
             self,
             executor: E,
-        ) -> impl Future<Output = Result<Vec<Self::Output>, sqlx::Error>> + Send + 'e
+        ) -> BoxFuture<'e, Result<Vec<Self::Output>, sqlx::Error>>
         where
             Self: 'e,
             E: 'e + Executor<'c, Database = Self::Db>,
         {
-            self.fetch_all(executor)
+            self.fetch_all(executor).boxed()
         }
         fn run_fetch_optional<'e, 'c: 'e, E>(
             self,
             executor: E,
-        ) -> impl Future<Output = Result<Option<Self::Output>, sqlx::Error>> + Send + 'e
+        ) -> BoxFuture<'e, Result<Option<Self::Output>, sqlx::Error>>
         where
             Self: 'e,
             E: 'e + Executor<'c, Database = Self::Db>,
         {
-            self.fetch_optional(executor)
+            self.fetch_optional(executor).boxed()
         }
     };
 }
@@ -267,7 +266,9 @@ macro_rules! run_methods {
 impl<'q, DB, O, A> Run for sqlx::query::QueryAs<'q, DB, O, A>
 where
     DB: Database,
-    A: 'q + Send + sqlx::IntoArguments<DB>,
+    // 'static arguments (sqlx 0.9 encodes eagerly) keep the impl free of `'q`, so futures stay
+    // provably Send inside `tokio::spawn`.
+    A: 'static + Send + sqlx::IntoArguments<DB>,
     O: Send + Unpin + for<'r> FromRow<'r, DB::Row>,
 {
     type Db = DB;
@@ -278,7 +279,9 @@ where
 impl<'q, DB, O, A> Run for sqlx::query::QueryScalar<'q, DB, O, A>
 where
     DB: Database,
-    A: 'q + Send + sqlx::IntoArguments<DB>,
+    // 'static arguments (sqlx 0.9 encodes eagerly) keep the impl free of `'q`, so futures stay
+    // provably Send inside `tokio::spawn`.
+    A: 'static + Send + sqlx::IntoArguments<DB>,
     O: Send + Unpin,
     (O,): for<'r> FromRow<'r, DB::Row>,
 {
@@ -293,7 +296,9 @@ where
     F: FnMut(DB::Row) -> Result<O, sqlx::Error> + Send,
     // `Map` does not name `O`, so `Map: 'e` cannot imply it; rows are owned anyway.
     O: Send + Unpin + 'static,
-    A: 'q + Send + sqlx::IntoArguments<DB>,
+    // 'static arguments (sqlx 0.9 encodes eagerly) keep the impl free of `'q`, so futures stay
+    // provably Send inside `tokio::spawn`.
+    A: 'static + Send + sqlx::IntoArguments<DB>,
 {
     type Db = DB;
     type Output = O;
@@ -303,7 +308,9 @@ where
 impl<'q, DB, A> Run for sqlx::query::Query<'q, DB, A>
 where
     DB: Database,
-    A: 'q + Send + sqlx::IntoArguments<DB>,
+    // 'static arguments (sqlx 0.9 encodes eagerly) keep the impl free of `'q`, so futures stay
+    // provably Send inside `tokio::spawn`.
+    A: 'static + Send + sqlx::IntoArguments<DB>,
 {
     type Db = DB;
     type Output = DB::Row;
@@ -313,18 +320,20 @@ where
 impl<'q, DB, A> RunExecute for sqlx::query::Query<'q, DB, A>
 where
     DB: Database,
-    A: 'q + Send + sqlx::IntoArguments<DB>,
+    // 'static arguments (sqlx 0.9 encodes eagerly) keep the impl free of `'q`, so futures stay
+    // provably Send inside `tokio::spawn`.
+    A: 'static + Send + sqlx::IntoArguments<DB>,
 {
     type Db = DB;
     fn run_execute<'e, 'c: 'e, E>(
         self,
         executor: E,
-    ) -> impl Future<Output = Result<DB::QueryResult, sqlx::Error>> + Send + 'e
+    ) -> BoxFuture<'e, Result<DB::QueryResult, sqlx::Error>>
     where
         Self: 'e,
         E: 'e + Executor<'c, Database = DB>,
     {
-        self.execute(executor)
+        self.execute(executor).boxed()
     }
 }
 
@@ -351,33 +360,33 @@ where
         }
     }
 
-    async fn run_fetch_all<'e, 'c: 'e, E>(
+    fn run_fetch_all<'e, 'c: 'e, E>(
         self,
         executor: E,
-    ) -> Result<Vec<Self::Output>, sqlx::Error>
+    ) -> BoxFuture<'e, Result<Vec<Self::Output>, sqlx::Error>>
     where
         Self: 'e,
         Self::Output: 'e,
         E: 'e + Executor<'c, Database = Self::Db>,
     {
         match self {
-            Choice::A(x) => x.run_fetch_all(executor).await,
-            Choice::B(y) => y.run_fetch_all(executor).await,
+            Choice::A(x) => x.run_fetch_all(executor),
+            Choice::B(y) => y.run_fetch_all(executor),
         }
     }
 
-    async fn run_fetch_optional<'e, 'c: 'e, E>(
+    fn run_fetch_optional<'e, 'c: 'e, E>(
         self,
         executor: E,
-    ) -> Result<Option<Self::Output>, sqlx::Error>
+    ) -> BoxFuture<'e, Result<Option<Self::Output>, sqlx::Error>>
     where
         Self: 'e,
         Self::Output: 'e,
         E: 'e + Executor<'c, Database = Self::Db>,
     {
         match self {
-            Choice::A(x) => x.run_fetch_optional(executor).await,
-            Choice::B(y) => y.run_fetch_optional(executor).await,
+            Choice::A(x) => x.run_fetch_optional(executor),
+            Choice::B(y) => y.run_fetch_optional(executor),
         }
     }
 }
@@ -388,17 +397,17 @@ where
     Y: RunExecute<Db = X::Db>,
 {
     type Db = X::Db;
-    async fn run_execute<'e, 'c: 'e, E>(
+    fn run_execute<'e, 'c: 'e, E>(
         self,
         executor: E,
-    ) -> Result<<Self::Db as Database>::QueryResult, sqlx::Error>
+    ) -> BoxFuture<'e, Result<<Self::Db as Database>::QueryResult, sqlx::Error>>
     where
         Self: 'e,
         E: 'e + Executor<'c, Database = Self::Db>,
     {
         match self {
-            Choice::A(x) => x.run_execute(executor).await,
-            Choice::B(y) => y.run_execute(executor).await,
+            Choice::A(x) => x.run_execute(executor),
+            Choice::B(y) => y.run_execute(executor),
         }
     }
 }
