@@ -1,0 +1,44 @@
+//! The differential test on PostgreSQL (postgres dialect). Needs a server: `DIFFTEST_DATABASE_URL`, or
+//! postgres://postgres@127.0.0.1:5432/test. Fails when it is unreachable under CI=true.
+
+use scopes_difftest::gen::Flavor;
+use scopes_difftest::oracle::Oracle;
+use scopes_difftest::runner;
+
+const SEEDS: std::ops::Range<u64> = 0..1500;
+
+#[test]
+fn no_accepted_statement_leaks_on_postgres() {
+    let url = std::env::var("DIFFTEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+    let config = runner::load_config(Flavor::Postgres).expect("scopes-postgres.toml loads");
+    let mut oracle = match Oracle::postgres(&url, config) {
+        Ok(o) => o,
+        Err(e) if std::env::var("CI").as_deref() != Ok("true") => {
+            println!("skipped: PostgreSQL not reachable at {url} ({e})");
+            return;
+        }
+        Err(e) => panic!("PostgreSQL not reachable at {url} under CI=true: {e}"),
+    };
+    let stats = runner::run(&mut oracle, SEEDS, 5, 0, |_| {});
+    println!("postgres: {}", stats.summary());
+    for f in stats.leaks.iter().chain(&stats.crashes) {
+        println!(
+            "\nseed {}: {}\n  generated: {}\n  minimized: {}",
+            f.seed, f.message, f.sql, f.minimized
+        );
+    }
+    assert!(
+        stats.crashes.is_empty(),
+        "the analyzer panicked (see above)"
+    );
+    assert!(
+        stats.leaks.is_empty(),
+        "accepted statements that are not scoped (minimized above)"
+    );
+    assert!(
+        stats.accepted_pct() >= 20.0,
+        "only {:.1}% accepted",
+        stats.accepted_pct()
+    );
+}
