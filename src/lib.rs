@@ -10,6 +10,6 @@ mod macros;
 /// Support for the code the macros generate. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use scopes_macros::expand_query;
+    pub use scopes_macros::{expand_query, expand_scope};
     pub use scopes_runtime::__private::*;
 }

@@ -44,3 +44,13 @@ macro_rules! scoped_query_file_as {
 macro_rules! scoped_query_file_scalar {
     ($($input:tt)*) => { $crate::__private::expand_query!($crate; scalar; file; $($input)*) };
 }
+
+/// Builds a [`Scope`](crate::Scope) checked against scopes.toml at compile time: each dimension
+/// must be declared, and each value must have the declared type.
+///
+/// `scope!(site = id)` (one value), `scope!(site in ids)` (several values),
+/// `scope!(site = all("reason"))` (every tenant, audited), combined with commas.
+#[macro_export]
+macro_rules! scope {
+    ($($input:tt)*) => { $crate::__private::expand_scope!($crate; $($input)*) };
+}

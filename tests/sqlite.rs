@@ -410,3 +410,17 @@ async fn all_is_audited_ok() {
         "{log}"
     );
 }
+
+#[tokio::test]
+async fn file_variant_ok() {
+    let pool = common::sqlite().await;
+    let posts = sqlx_scopes::scoped_query_file_as!(
+        Post,
+        Scope::one("site", 1),
+        "tests/queries/site_posts.sql"
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(posts.iter().map(|p| p.id).collect::<Vec<_>>(), [3, 1]);
+}

@@ -98,7 +98,9 @@ pub fn expand(plan: &Plan) -> TokenStream {
     };
     let run = match &input.scope {
         Some(scope) => quote! {
-            let #scope_var: &_scopes::Scope = _scopes::__private::as_scope(&(#scope));
+            // `let x = &(expr)` extends a temporary scope (`Scope::one(..)`) to the block.
+            let #scope_var = &(#scope);
+            let #scope_var: &_scopes::Scope = _scopes::__private::as_scope(#scope_var);
             _scopes::Scoped::__build(#scope_var, &[#(#dims),*], #build)
         },
         None => quote! { _scopes::Scoped::__fixed(#build) },

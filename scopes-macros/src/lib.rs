@@ -11,6 +11,7 @@ mod config;
 mod expand;
 mod input;
 mod query;
+mod scope;
 
 use proc_macro::TokenStream;
 
@@ -19,4 +20,11 @@ use proc_macro::TokenStream;
 pub fn expand_query(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as input::Input);
     query::scoped(input).into()
+}
+
+/// `scope!(site = id, user in ids, org = all("reason"))`, checked against scopes.toml.
+#[proc_macro]
+pub fn expand_scope(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as scope::Input);
+    scope::expand(input).into()
 }

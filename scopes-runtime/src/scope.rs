@@ -119,6 +119,12 @@ struct Entry {
 pub struct Scope(Arc<[Entry]>);
 
 impl Scope {
+    /// The empty token the `scope!` macro builds on (it checks every dimension it adds).
+    #[doc(hidden)]
+    pub fn __empty() -> Scope {
+        Scope(Arc::from([]) as Arc<[Entry]>)
+    }
+
     /// A scope with one value for one dimension.
     pub fn one(dimension: &str, value: impl IntoValue) -> Scope {
         Scope(Arc::from([]) as Arc<[Entry]>).with(dimension, value)

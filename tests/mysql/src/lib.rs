@@ -1,0 +1,1 @@
+//! MariaDB/MySQL suite of sqlx-scopes: see tests/scenarios.rs (its own crate so scopes.toml can say `dialect = "mysql"`).

@@ -1,0 +1,1 @@
+//! PostgreSQL suite of sqlx-scopes: see tests/scenarios.rs (its own crate so scopes.toml can say `dialect = "postgres"`).

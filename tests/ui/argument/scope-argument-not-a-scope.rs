@@ -1,0 +1,16 @@
+#![allow(unused_imports)]
+use sqlx_scopes::{scoped_query, scoped_query_as, scoped_query_scalar, Scope};
+
+#[derive(sqlx::FromRow)]
+pub struct Post {
+    pub id: i64,
+    pub title: String,
+}
+
+pub async fn posts(pool: &sqlx::SqlitePool, site_id: i64) -> Result<Vec<Post>, sqlx_scopes::Error> {
+    scoped_query_as!(Post, site_id, "SELECT id, title FROM posts WHERE site_id = :site")
+        .fetch_all(pool)
+        .await
+}
+
+fn main() {}
