@@ -284,6 +284,17 @@ async fn run_pg(
     binds: &[i64],
     write: bool,
 ) -> Result<Outcome, sqlx::Error> {
+    if write {
+        // Sequences ignore ROLLBACK: restart them so both copies assign the same new ids.
+        let calls: Vec<String> = TABLES
+            .iter()
+            .filter(|t| t.has_id)
+            .map(|t| format!("setval('{}_id_seq', {})", t.name, data::NEXT_ID))
+            .collect();
+        sqlx::query(safe(&format!("SELECT {}", calls.join(", "))))
+            .execute(&mut *c)
+            .await?;
+    }
     let mut tx = c.begin().await?;
     let mut q = sqlx::query(safe(sql));
     for b in binds {

@@ -22,6 +22,10 @@ pub enum Verdict {
     /// Accepted; it failed with a unique violation only on the full database: another tenant
     /// holds the key. The uniqueness oracle: documented, not closable at compile time.
     UniqueOracle,
+    /// Accepted; `DO NOTHING` / `OR IGNORE` silently skipped a row only on the full database
+    /// because another tenant holds the key (nothing outside the tenant changed). The same
+    /// existence oracle as [`Verdict::UniqueOracle`], without the error.
+    SilentSkip,
     /// Accepted, and not scoped: the message says how it differs.
     Leak(String),
     /// The analyzer panicked.
@@ -214,10 +218,12 @@ impl Oracle {
             (Err(e), Ok(_)) => {
                 Verdict::Leak(format!("fails only on the full database: {}", e.message))
             }
+            (Ok(_), Err(e)) if e.unique && skips(&bound.sql) => Verdict::SilentSkip,
             (Ok(_), Err(e)) => {
                 Verdict::Leak(format!("fails only on the tenant's copy: {}", e.message))
             }
             (Ok(a), Ok(b)) => compare(
+                &bound.sql,
                 &self.full.before,
                 &a,
                 &b,
@@ -294,7 +300,18 @@ fn diff_tables(x: &Snapshot, y: &Snapshot) -> Option<String> {
     (!out.is_empty()).then(|| out.join("; "))
 }
 
-fn compare(before: &Snapshot, a: &Outcome, b: &Outcome, t: Tenant, user_active: bool) -> Verdict {
+fn skips(sql: &str) -> bool {
+    sql.contains("DO NOTHING") || sql.contains("OR IGNORE")
+}
+
+fn compare(
+    sql: &str,
+    before: &Snapshot,
+    a: &Outcome,
+    b: &Outcome,
+    t: Tenant,
+    user_active: bool,
+) -> Verdict {
     if let (Some(after_full), Some(after_copy)) = (&a.after, &b.after) {
         // Outside the scope: only the dimensions the statement names are active.
         let (_, out_before) = data::split(before, t, user_active);
@@ -306,8 +323,14 @@ fn compare(before: &Snapshot, a: &Outcome, b: &Outcome, t: Tenant, user_active: 
         let (in_full, _) = data::split(after_full, t, true);
         let (in_copy, _) = data::split(after_copy, t, true);
         if let Some(d) = diff_tables(&in_full, &in_copy) {
-            // A row silently skipped (DO NOTHING, OR IGNORE) because another tenant holds the key
-            // counts as a leak: DESIGN rejects conflict targets without the scope column.
+            // Rows present only on the copy, with a statement that skips conflicting rows: the
+            // full database skipped them because another tenant holds the key.
+            let subset = in_full
+                .iter()
+                .all(|(tb, rows)| minus(rows, &in_copy[tb]).is_empty());
+            if subset && skips(sql) {
+                return Verdict::SilentSkip;
+            }
             return Verdict::Leak(format!(
                 "the tenant's rows differ from the copy's after the write: {d}"
             ));

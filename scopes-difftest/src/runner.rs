@@ -35,8 +35,10 @@ pub struct Stats {
     pub agree: u64,
     /// Accepted, failing on both databases.
     pub both_fail: u64,
-    /// Accepted, hitting another tenant's unique key.
+    /// Accepted, hitting another tenant's unique key (an error only on the full database).
     pub unique_oracle: u64,
+    /// Accepted, a row skipped by DO NOTHING / OR IGNORE only on the full database.
+    pub silent_skip: u64,
     /// Statements with a deliberate near miss, and how many of those were accepted.
     pub near_miss: (u64, u64),
     /// Accepted writes.
@@ -56,7 +58,7 @@ impl Stats {
     /// One line for logs.
     pub fn summary(&self) -> String {
         format!(
-            "{} statements, {} accepted ({:.1}%; {} writes), {} agree, {} fail on both, {} uniqueness-oracle, near misses {} ({} accepted), {} leaks, {} crashes",
+            "{} statements, {} accepted ({:.1}%; {} writes), {} agree, {} fail on both, {} uniqueness-oracle ({} silent skips), near misses {} ({} accepted), {} leaks, {} crashes",
             self.total,
             self.accepted,
             self.accepted_pct(),
@@ -64,6 +66,7 @@ impl Stats {
             self.agree,
             self.both_fail,
             self.unique_oracle,
+            self.silent_skip,
             self.near_miss.0,
             self.near_miss.1,
             self.leaks.len(),
@@ -120,6 +123,7 @@ pub fn run(
             Verdict::Agree => stats.agree += 1,
             Verdict::BothFail(_) => stats.both_fail += 1,
             Verdict::UniqueOracle => stats.unique_oracle += 1,
+            Verdict::SilentSkip => stats.silent_skip += 1,
             Verdict::Leak(message) => {
                 let minimized = shrink::shrink(&g.sql, 2000, |s| {
                     matches!(oracle.judge(s, true, tenant), Verdict::Leak(_))
