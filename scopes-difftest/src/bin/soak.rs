@@ -31,7 +31,7 @@ fn main() {
     let url = arg("--url").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".into());
     let leaks_dir = arg("--leaks")
         .map(Into::into)
-        .unwrap_or_else(|| runner::repo_root().join("scopes-core/tests/regressions/leaks"));
+        .unwrap_or_else(runner::leaks_dir);
     let config = runner::load_config(flavor).unwrap_or_else(|e| {
         eprintln!("config: {e}");
         std::process::exit(2);

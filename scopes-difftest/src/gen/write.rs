@@ -116,7 +116,17 @@ impl Gen {
             SiteRule::Fk(_, parent, pcol) => {
                 let pt = model::table(parent);
                 let x = Src::of(pt, self.alias("x"));
-                let conds = self.scope(&x, pt, &[]);
+                let mut conds = self.scope(&x, pt, &[]);
+                if self.rng.chance(50) {
+                    // one parent by id, proven in scope (the column is NOT NULL, so a miss fails)
+                    conds.insert(0, format!("{} = {}", x.col(pcol), 1 + self.rng.below(12)));
+                    return format!(
+                        "(SELECT {} FROM {parent} {}{})",
+                        x.col(pcol),
+                        x.alias,
+                        where_clause(&conds)
+                    );
+                }
                 format!(
                     "(SELECT min({}) FROM {parent} {}{})",
                     x.col(pcol),
@@ -263,6 +273,8 @@ impl Gen {
                     }
                     (_, "slug") => format!("{} || '-c'", s.col("slug")),
                     (_, "domain") => format!("{} || '-c'", s.col("domain")),
+                    // near miss: the other foreign key from a literal (another tenant's comment)
+                    (_, "comment_id") if self.mutate() => format!("{}", 1 + self.rng.below(24)),
                     (_, "comment_id") => {
                         // the other foreign key: a comment, which must be scoped as well
                         let ct = model::table("comments");
