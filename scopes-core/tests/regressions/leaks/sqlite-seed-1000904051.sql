@@ -1,0 +1,12 @@
+-- dialect: sqlite
+-- status: open
+-- found by: scopes-difftest soak (1,000,000 statements, seeds 1000000000..), seed 1000904051 (site 3, user 1); 9 findings, all this class
+-- why: fails only on the tenant's copy: FOREIGN KEY constraint failed. The row stays in the
+--   tenant (its group is the tenant's), but its other foreign key now points at comment 2, which
+--   belongs to site 2: a cross-tenant reference through a foreign key that is not the table's
+--   scope path (UPDATE of a non-scope FK column to an unproven parent). On the full database the
+--   statement succeeds; as if other tenants' rows did not exist it would fail.
+-- fix idea: treat every foreign-key column that references a scoped table like the scope path:
+--   SET/VALUES of it must come from a proven parent (as `scope-column-write` /
+--   `insert-parent-not-proven` already do for `group_id`).
+UPDATE comment_group_members SET comment_id = 2 WHERE comment_group_members.group_id IN (SELECT x1.id FROM comment_groups x1 WHERE x1.site_id = :site) AND comment_group_members.comment_id IN (3);
