@@ -4,6 +4,8 @@
 //! `-- dialect: sqlite|postgres` picks the config; `-- status: fixed` means the analyzer must
 //! reject it now; `-- status: open` is a known finding awaiting a fix or a decision (reported,
 //! not failed, so that recording a finding does not break everyone's build).
+//! `rewrite/*.sql`: accepted statements whose rewrite failed (same header; `fixed` ones must
+//! rewrite, and every variant must parse).
 //! `crashes/<target>/*`: inputs that made a fuzz target panic or hang; they must not any more.
 
 use std::path::{Path, PathBuf};
@@ -95,4 +97,34 @@ fn crash_inputs_do_not_panic() {
             let _ = schema.apply_sql(&sql, Path::new("regression.sql"), dialect);
         }
     }
+}
+
+#[test]
+fn recorded_rewrite_failures_rewrite_once_fixed() {
+    let mut failures = Vec::new();
+    for path in files("rewrite") {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let dialect = header(&text, "dialect").unwrap_or("sqlite");
+        let status = header(&text, "status").unwrap_or("fixed");
+        let config = config(dialect);
+        let report = scopes_core::check(&text, &config, &Markers::None);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ok =
+            report.is_scoped() && scopes_core::rewrite::rewrite(&text, &config, &report).is_ok();
+        match (status, ok) {
+            ("open", false) => println!("known open rewrite failure: {name}"),
+            ("open", true) => {
+                println!("{name} rewrites now: change its header to `-- status: fixed`")
+            }
+            (_, false) => failures.push(name),
+            (_, true) => {}
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "fixed rewrite failures are back: {failures:?}"
+    );
 }

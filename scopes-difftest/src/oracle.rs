@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use scopes_core::rewrite::{rewrite, Bind};
 use scopes_core::{Config, Markers};
 
 use crate::data::{self, Snapshot, Tenant, Val, TENANTS};
@@ -41,8 +42,13 @@ pub struct Bound {
     pub dims: Vec<String>,
 }
 
-/// Runs the analyzer; `Ok(None)` when it rejects, `Err` when it panics.
-pub fn analyze(sql: &str, config: &Config, flavor: Flavor) -> Result<Option<Bound>, String> {
+/// Runs the analyzer; `Ok(None)` when it rejects, `Err` when it panics or reports spans that do
+/// not match the text. An accepted statement comes with the rewrite's error, if it had one.
+pub fn analyze(
+    sql: &str,
+    config: &Config,
+    flavor: Flavor,
+) -> Result<Option<(Bound, Option<String>)>, String> {
     let report = catch_unwind(AssertUnwindSafe(|| {
         scopes_core::check(sql, config, &Markers::None)
     }))
@@ -92,7 +98,30 @@ pub fn analyze(sql: &str, config: &Config, flavor: Flavor) -> Result<Option<Boun
             "a scope placeholder is missing from the report: {sql}"
         ));
     }
-    Ok(Some(Bound { sql: out, dims }))
+    let spliced = Bound { sql: out, dims };
+    // Execute what the runtime sends, the rewrite's single-value variant (variant 0), when the
+    // rewrite works; otherwise the splice, and the rewrite failure is reported on its own.
+    let rewritten = match rewrite(sql, config, &report) {
+        Ok(r) => r,
+        Err(e) => return Ok(Some((spliced, Some(e.to_string())))),
+    };
+    let Some(Ok(v)) = rewritten.variants.first().map(|v| v.sql.clone()) else {
+        return Ok(Some((spliced, Some("no single-value variant".into()))));
+    };
+    let mut rdims = Vec::new();
+    for b in &v.binds {
+        match b {
+            Bind::One(d) => rdims.push(d.clone()),
+            other => return Ok(Some((spliced, Some(format!("unexpected bind {other:?}"))))),
+        }
+    }
+    Ok(Some((
+        Bound {
+            sql: v.sql,
+            dims: rdims,
+        },
+        None,
+    )))
 }
 
 /// The databases of one run: the full one and one filtered copy per tenant.
@@ -105,6 +134,10 @@ pub struct Oracle {
     /// The SQL flavour.
     pub flavor: Flavor,
     pg_schemas: Vec<String>,
+    /// Accepted statements whose rewrite failed (executed through the splice instead).
+    pub rewrite_failures: u64,
+    /// The first few rewrite failures.
+    pub rewrite_examples: Vec<String>,
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -136,6 +169,8 @@ impl Oracle {
             config,
             flavor: Flavor::Sqlite,
             pg_schemas: vec![],
+            rewrite_failures: 0,
+            rewrite_examples: vec![],
         })
     }
 
@@ -165,6 +200,8 @@ impl Oracle {
             config,
             flavor: Flavor::Postgres,
             pg_schemas: names,
+            rewrite_failures: 0,
+            rewrite_examples: vec![],
         })
     }
 
@@ -172,7 +209,16 @@ impl Oracle {
     pub fn judge(&mut self, sql: &str, write: bool, tenant: usize) -> Verdict {
         let bound = match analyze(sql, &self.config, self.flavor) {
             Ok(None) => return Verdict::Rejected,
-            Ok(Some(b)) => b,
+            Ok(Some((b, rewrite_error))) => {
+                if let Some(e) = rewrite_error {
+                    self.rewrite_failures += 1;
+                    if self.rewrite_examples.len() < 5 {
+                        self.rewrite_examples
+                            .push(format!("{e}\n  statement: {sql}"));
+                    }
+                }
+                b
+            }
             Err(e) => return Verdict::Crash(e),
         };
         self.execute(&bound, write, tenant)

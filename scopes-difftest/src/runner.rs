@@ -43,6 +43,8 @@ pub struct Stats {
     pub near_miss: (u64, u64),
     /// Accepted writes.
     pub accepted_writes: u64,
+    /// Accepted statements the rewrite could not turn into runtime SQL (run through the splice).
+    pub rewrite_failures: u64,
     /// Leaks (accepted, not scoped).
     pub leaks: Vec<Finding>,
     /// Analyzer panics.
@@ -58,7 +60,7 @@ impl Stats {
     /// One line for logs.
     pub fn summary(&self) -> String {
         format!(
-            "{} statements, {} accepted ({:.1}%; {} writes), {} agree, {} fail on both, {} uniqueness-oracle ({} silent skips), near misses {} ({} accepted), {} leaks, {} crashes",
+            "{} statements, {} accepted ({:.1}%; {} writes), {} agree, {} fail on both, {} uniqueness-oracle ({} silent skips), near misses {} ({} accepted), {} leaks, {} crashes, {} rewrite failures",
             self.total,
             self.accepted,
             self.accepted_pct(),
@@ -70,7 +72,8 @@ impl Stats {
             self.near_miss.0,
             self.near_miss.1,
             self.leaks.len(),
-            self.crashes.len()
+            self.crashes.len(),
+            self.rewrite_failures,
         )
     }
 }
@@ -144,6 +147,7 @@ pub fn run(
                 });
             }
         }
+        stats.rewrite_failures = oracle.rewrite_failures;
         if every > 0 && stats.total % every == 0 {
             progress(&stats);
         }

@@ -23,6 +23,9 @@ fn no_accepted_statement_leaks_on_postgres() {
     };
     let stats = runner::run(&mut oracle, SEEDS, 40, 0, |_| {});
     println!("postgres: {}", stats.summary());
+    for e in &oracle.rewrite_examples {
+        println!("\nrewrite failure (executed through the splice): {e}");
+    }
     let unexpected = runner::print_findings(Flavor::Postgres, &stats);
     assert!(
         stats.crashes.is_empty(),

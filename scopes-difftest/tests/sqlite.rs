@@ -13,6 +13,9 @@ fn no_accepted_statement_leaks_on_sqlite() {
     let mut oracle = Oracle::sqlite(config).expect("in-memory SQLite");
     let stats = runner::run(&mut oracle, SEEDS, 40, 0, |_| {});
     println!("sqlite: {}", stats.summary());
+    for e in &oracle.rewrite_examples {
+        println!("\nrewrite failure (executed through the splice): {e}");
+    }
     let unexpected = runner::print_findings(Flavor::Sqlite, &stats);
     assert!(
         stats.crashes.is_empty(),

@@ -67,6 +67,9 @@ fn main() {
             f.seed, f.message, f.sql, f.minimized
         );
     }
+    for e in &oracle.rewrite_examples {
+        println!("\nrewrite failure (executed through the splice): {e}");
+    }
     for f in &stats.leaks {
         match runner::record_leak(&leaks_dir, flavor, f) {
             Ok(p) => println!("recorded {}", p.display()),
