@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for a share of TOTAL seconds (default 3600), one after another, niced.
+# Fork mode with -ignore_crashes: a known bug does not end the run; every crash input is kept
+# in artifacts/<target>/.
 # Usage: fuzz/run-all.sh [TOTAL_SECONDS]   (from the repository root or fuzz/)
 set -u
 cd "$(dirname "$0")"
@@ -17,6 +19,7 @@ for item in $plan; do
   case $target in check_bytes|migrations) dict="-dict=sql.dict" ;; esac
   echo "== $target for ${secs}s"
   nice -n 10 cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
-    -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 $dict
+    -max_total_time="$secs" -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 $dict \
+    -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1
   echo "== $target exit $?"
 done
