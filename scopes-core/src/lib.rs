@@ -47,11 +47,18 @@ pub fn check(sql: &str, config: &Config, markers: &Markers) -> Report {
     // The AST of a long expression chain is as deep as the chain, and sqlparser's visitors and
     // drops recurse over it: give the whole check a stack large enough for the longest text
     // `parse` accepts, so deep input ends in a diagnostic, never a stack overflow.
-    stacker::grow(ANALYSIS_STACK, || check_on_stack(sql, config, markers))
+    // Typical statements need far less than the red zone and run on the caller's stack.
+    let red_zone = STACK_BASE + sql.len().saturating_mul(STACK_PER_BYTE);
+    stacker::maybe_grow(red_zone, red_zone.max(ANALYSIS_STACK), || {
+        check_on_stack(sql, config, markers)
+    })
 }
 
-/// Stack for one check: virtual memory, committed only as far as the recursion goes.
+/// Stack for a long statement: virtual memory, committed only as far as the recursion goes.
 const ANALYSIS_STACK: usize = 512 * 1024 * 1024;
+/// Stack any check may need, and the most a byte of SQL can add (an AST as deep as the text).
+const STACK_BASE: usize = 256 * 1024;
+const STACK_PER_BYTE: usize = 1024;
 
 fn check_on_stack(sql: &str, config: &Config, markers: &Markers) -> Report {
     let mut report = Report::default();

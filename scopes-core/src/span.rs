@@ -10,6 +10,8 @@ use sqlparser::tokenizer::{Location, Span};
 pub struct LineIndex<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
+    /// Whether the whole text is ASCII: then a column is a byte offset.
+    ascii: bool,
 }
 
 impl<'a> LineIndex<'a> {
@@ -17,7 +19,11 @@ impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, line_starts }
+        LineIndex {
+            text,
+            line_starts,
+            ascii: text.is_ascii(),
+        }
     }
 
     /// The byte offset of a location, or `None` for an empty (unknown) location.
@@ -34,6 +40,9 @@ impl<'a> LineIndex<'a> {
             .copied()
             .unwrap_or(self.text.len());
         let column = usize::try_from(location.column - 1).ok()?;
+        if self.ascii {
+            return Some(start + column.min(end - start));
+        }
         let line_text = self.text.get(start..end)?;
         let byte = line_text
             .char_indices()

@@ -47,7 +47,7 @@ fn repo_config_ok() {
     let config = Config::load(&crate_path("../scopes.toml")).unwrap();
     assert_eq!(config.dialect, Dialect::Sqlite);
     assert_eq!(config.dimensions.len(), 2);
-    assert_eq!(config.tables.len(), 8);
+    assert_eq!(config.tables.len(), 9); // eight tables and the published_posts view
     assert_eq!(
         config.table_scope("comments").unwrap().rules["site"],
         fk("post_id", "posts", "id")

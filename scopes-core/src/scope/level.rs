@@ -223,6 +223,21 @@ fn find_col<'a>(cols: &'a [OutCol], names: &Cols, column: &str) -> Option<&'a Ou
     }
 }
 
+/// Which conditions hold where occurrence `i` is present: occurrences with the same signature
+/// share their classes.
+fn signature(conds: &[Cond<'_>], i: Option<usize>) -> Vec<u32> {
+    conds
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| match (i, &c.applies) {
+            (_, Applies::All) => true,
+            (Some(i), a) => a.contains(i),
+            (None, _) => false,
+        })
+        .map(|(k, _)| k as u32)
+        .collect()
+}
+
 /// Builds the equality classes for the rows where occurrence `i` is present (`None`: the
 /// conditions that hold for every row of the level).
 fn build_classes(
@@ -472,6 +487,7 @@ impl<'c> Analyzer<'c> {
 
         let mut sub = SubFacts::default();
         self.fixpoint(&mut walk, &ns, &outer_views, &sub, &seeds, env);
+        let mut first: Option<(LevelView, Vec<(Vec<Facts>, QueryOut)>)> = None;
         if !conj_queries.is_empty() || walk.occs.iter().any(is_lateral) {
             let view = self.view(&walk, &ns, &outer_views, &sub, &seeds);
             let child = Env {
@@ -479,28 +495,34 @@ impl<'c> Analyzer<'c> {
                 view: Some(&view),
                 ctes: Vec::new(),
             };
-            sub = self
-                .conj_subqueries(
-                    &conj_queries,
-                    &walk,
-                    &ns,
-                    &outer_views,
-                    &sub,
-                    &seeds,
-                    &child,
-                )
-                .0;
+            let (facts, outs) = self.conj_subqueries(
+                &conj_queries,
+                &walk,
+                &ns,
+                &outer_views,
+                &sub,
+                &seeds,
+                &child,
+                None,
+            );
+            sub = facts;
             self.laterals(&mut walk, &child, false);
             self.fixpoint(&mut walk, &ns, &outer_views, &sub, &seeds, env);
+            first = Some((view, outs));
         }
 
-        // Final: check every subquery with the final facts of this level.
+        // Final: check every subquery with the final facts of this level (reusing the first
+        // analysis of a subquery when nothing it can see has changed).
         let view = self.view(&walk, &ns, &outer_views, &sub, &seeds);
         let child = Env {
             parent: Some(env),
             view: Some(&view),
             ctes: Vec::new(),
         };
+        let reuse = first
+            .as_ref()
+            .filter(|(v, _)| *v == view)
+            .map(|(_, outs)| outs.as_slice());
         let (_, finals) = self.conj_subqueries(
             &conj_queries,
             &walk,
@@ -509,8 +531,9 @@ impl<'c> Analyzer<'c> {
             &sub,
             &seeds,
             &child,
+            reuse,
         );
-        for f in finals {
+        for (_, f) in finals {
             out.absorb(f);
         }
         for l in self.laterals(&mut walk, &child, true) {
@@ -575,7 +598,7 @@ impl<'c> Analyzer<'c> {
         self.verdicts(&walk, &input, &mut out);
 
         // Output columns.
-        let mut per_occ: HashMap<usize, Classes> = HashMap::new();
+        let mut per_occ: HashMap<Vec<u32>, Classes> = HashMap::new();
         for e in &entries {
             let mut col = OutCol {
                 name: e.name.clone(),
@@ -591,17 +614,19 @@ impl<'c> Analyzer<'c> {
             } else if let Some(t) = &e.term {
                 match t {
                     Term::Local(i, _) => {
-                        let classes = per_occ.entry(*i).or_insert_with(|| {
-                            build_classes(
-                                &walk.occs,
-                                &walk.conds,
-                                Some(*i),
-                                &outer_views,
-                                &sub,
-                                &seeds,
-                                &ns,
-                            )
-                        });
+                        let classes = per_occ
+                            .entry(signature(&walk.conds, Some(*i)))
+                            .or_insert_with(|| {
+                                build_classes(
+                                    &walk.occs,
+                                    &walk.conds,
+                                    Some(*i),
+                                    &outer_views,
+                                    &sub,
+                                    &seeds,
+                                    &ns,
+                                )
+                            });
                         col.facts = term_facts_in(classes, t, &walk.occs, &outer_views);
                         col.maybe_null = walk.occs.get(*i).is_some_and(|o| o.nullable);
                     }
@@ -730,7 +755,7 @@ impl<'c> Analyzer<'c> {
                 }
             }
             // Scoped tables.
-            let mut cache: HashMap<usize, Classes> = HashMap::new();
+            let mut cache: HashMap<Vec<u32>, Classes> = HashMap::new();
             for i in 0..walk.occs.len() {
                 let Some(scope) = walk.occs[i].scope().cloned() else {
                     continue;
@@ -740,9 +765,20 @@ impl<'c> Analyzer<'c> {
                         continue;
                     }
                     let (column, fact) = obligation(rule, dim);
-                    let classes = cache.entry(i).or_insert_with(|| {
-                        build_classes(&walk.occs, &walk.conds, Some(i), outer, sub, seeds, ns)
-                    });
+                    let classes =
+                        cache
+                            .entry(signature(&walk.conds, Some(i)))
+                            .or_insert_with(|| {
+                                build_classes(
+                                    &walk.occs,
+                                    &walk.conds,
+                                    Some(i),
+                                    outer,
+                                    sub,
+                                    seeds,
+                                    ns,
+                                )
+                            });
                     // A row whose unique key equals the key of an in-scope row of the same
                     // table is that row (`id IN (SELECT id FROM posts WHERE site_id = :site)`).
                     let uniques = self.unique_columns(&scope.table);
@@ -797,7 +833,6 @@ impl<'c> Analyzer<'c> {
                             },
                         );
                         changed = true;
-                        cache.clear();
                     }
                 }
             }
@@ -858,10 +893,11 @@ impl<'c> Analyzer<'c> {
         sub: &SubFacts,
         seeds: &[(Term, Facts)],
         env: &Env<'_>,
-    ) -> (SubFacts, Vec<QueryOut>) {
+        reuse: Option<&[(Vec<Facts>, QueryOut)]>,
+    ) -> (SubFacts, Vec<(Vec<Facts>, QueryOut)>) {
         let mut facts = SubFacts::default();
         let mut outs = Vec::new();
-        for (q, is_in) in queries {
+        for (k, (q, is_in)) in queries.iter().enumerate() {
             let assume = if *is_in {
                 // The subquery's rows only matter where its column equals the left side, so
                 // the left side's facts may be pushed into it (when that is sound).
@@ -886,7 +922,10 @@ impl<'c> Analyzer<'c> {
             } else {
                 Vec::new()
             };
-            let r = self.query(q, env, &assume);
+            let r = match reuse.and_then(|r| r.get(k)).filter(|(a, _)| *a == assume) {
+                Some((_, r)) => r.clone(),
+                None => self.query(q, env, &assume),
+            };
             if *is_in {
                 if let Some(c) = r.cols.first() {
                     if r.cols.len() == 1 && !r.cols_unknown {
@@ -898,7 +937,7 @@ impl<'c> Analyzer<'c> {
                     .outer
                     .push((*q as *const Query, r.outer_facts.clone()));
             }
-            outs.push(r);
+            outs.push((assume, r));
         }
         (facts, outs)
     }
@@ -927,9 +966,13 @@ impl<'c> Analyzer<'c> {
     ) -> LevelView {
         let mut facts = Vec::new();
         let mut seeds_out = Vec::new();
+        let mut cache: HashMap<Vec<u32>, Classes> = HashMap::new();
         for i in 0..walk.occs.len() {
-            let mut classes =
-                build_classes(&walk.occs, &walk.conds, Some(i), outer, sub, seeds, ns);
+            let classes = cache
+                .entry(signature(&walk.conds, Some(i)))
+                .or_insert_with(|| {
+                    build_classes(&walk.occs, &walk.conds, Some(i), outer, sub, seeds, ns)
+                });
             let mut m = BTreeMap::new();
             let terms: Vec<Term> = classes.terms().to_vec();
             for t in terms {

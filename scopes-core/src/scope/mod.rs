@@ -66,7 +66,7 @@ impl QueryOut {
 }
 
 /// What an enclosing level exposes to correlated subqueries: names and the facts of columns.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct LevelView {
     pub ns: Namespace,
     /// Per occurrence: facts of its columns (for the rows where it is not NULL).
@@ -76,7 +76,7 @@ pub(crate) struct LevelView {
 }
 
 /// The part of an occurrence's state that gives facts to all its columns.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Seed {
     table: Option<(String, crate::config::TableScope, Vec<String>)>,
     given: Option<(Vec<OutCol>, names::Cols)>,
@@ -273,9 +273,9 @@ impl<'c> Analyzer<'c> {
         self.seen_relations.clear();
         self.budget = BUDGET;
         self.exhausted = false;
-        let placeholders = placeholders::collect(self, stmt);
+        let found = placeholders::collect(self, stmt);
         let mut out = QueryOut::default();
-        out.diags.extend(placeholders.1);
+        out.diags.extend(found.diags);
         let env = Env::default();
         let result = self.dispatch(stmt, &env);
         out.absorb(result);
@@ -290,7 +290,7 @@ impl<'c> Analyzer<'c> {
             );
         }
         if !self.all_exempt() {
-            self.cross_check(stmt, &mut out);
+            self.cross_check(&found.relations, &mut out);
         }
         let mut diags = out.diags;
         diags.sort_by(|a, b| {
@@ -308,7 +308,7 @@ impl<'c> Analyzer<'c> {
         StatementReport {
             span: self.statement_span.clone(),
             occurrences,
-            placeholders: placeholders.0,
+            placeholders: found.placeholders,
             diagnostics: diags,
         }
     }
@@ -338,24 +338,23 @@ impl<'c> Analyzer<'c> {
     }
 
     /// Fail closed: every relation named anywhere in the statement must have been handled.
-    fn cross_check(&self, stmt: &Statement, out: &mut QueryOut) {
+    fn cross_check(&self, relations: &[Span], out: &mut QueryOut) {
         if !out.diags.is_empty() {
             return;
         }
-        let mut missed = None;
-        let _ = sqlparser::ast::visit_relations(stmt, |name| {
-            let s = name.span().start;
-            if !self.seen_relations.contains(&(s.line, s.column)) && missed.is_none() {
-                missed = Some(name.clone());
-            }
-            std::ops::ControlFlow::<()>::Continue(())
+        let missed = relations.iter().find(|s| {
+            !self
+                .seen_relations
+                .contains(&(s.start.line, s.start.column))
         });
-        if let Some(name) = missed {
+        if let Some(span) = missed {
+            let range = self.range(*span);
+            let name = self.sql.get(range.clone()).unwrap_or("a table");
             out.diags.push(
                 Diagnostic::new(
                     Code::UnsupportedSql,
                     format!("`{name}` is used in a place the scope checker does not analyze, so the statement cannot be proven scoped"),
-                    self.range(name.span()),
+                    range,
                 )
                 .label("not analyzed")
                 .help("rewrite the statement with this table in a FROM clause or subquery"),

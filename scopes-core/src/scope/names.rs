@@ -36,7 +36,7 @@ impl Cols {
 }
 
 /// The names visible at one level of a query: its occurrences and its `USING` columns.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Namespace {
     /// Per occurrence: the name it is referenced by, and its columns.
     pub entries: Vec<(String, Cols)>,

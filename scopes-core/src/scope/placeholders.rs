@@ -4,7 +4,10 @@
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{BinaryOperator, Expr, InTarget, Spanned, Statement, Visit, Visitor};
+use sqlparser::ast::{
+    BinaryOperator, Expr, InTarget, ObjectName, Spanned, Statement, Visit, Visitor,
+};
+use sqlparser::tokenizer::Span;
 
 use super::expr::{atom, placeholder_name, strip, Atom};
 use super::Analyzer;
@@ -16,6 +19,7 @@ struct Collect<'a, 'c> {
     uses: Vec<PlaceholderUse>,
     consumed: HashSet<usize>,
     diags: Vec<Diagnostic>,
+    relations: Vec<Span>,
 }
 
 impl Collect<'_, '_> {
@@ -61,6 +65,11 @@ impl Collect<'_, '_> {
 impl Visitor for Collect<'_, '_> {
     type Break = ();
 
+    fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
+        self.relations.push(relation.span());
+        ControlFlow::Continue(())
+    }
+
     fn pre_visit_expr(&mut self, expr: &Expr) -> ControlFlow<()> {
         match expr {
             Expr::BinaryOp {
@@ -105,18 +114,30 @@ impl Visitor for Collect<'_, '_> {
     }
 }
 
-/// The placeholders of a statement, in text order, and problems with them.
-pub(crate) fn collect(
-    an: &Analyzer<'_>,
-    stmt: &Statement,
-) -> (Vec<PlaceholderUse>, Vec<Diagnostic>) {
+/// What one pass over a statement finds.
+pub(crate) struct Found {
+    /// The scope placeholders, in text order.
+    pub placeholders: Vec<PlaceholderUse>,
+    /// Problems with them.
+    pub diags: Vec<Diagnostic>,
+    /// The span of every relation name the statement mentions (for the fail-closed check).
+    pub relations: Vec<Span>,
+}
+
+/// The placeholders of a statement, and every relation it names, in one pass.
+pub(crate) fn collect(an: &Analyzer<'_>, stmt: &Statement) -> Found {
     let mut c = Collect {
         an,
         uses: Vec::new(),
         consumed: HashSet::new(),
         diags: Vec::new(),
+        relations: Vec::new(),
     };
     let _ = stmt.visit(&mut c);
     c.uses.sort_by_key(|u| u.span.start);
-    (c.uses, c.diags)
+    Found {
+        placeholders: c.uses,
+        diags: c.diags,
+        relations: c.relations,
+    }
 }
