@@ -424,3 +424,16 @@ async fn file_variant_ok() {
     .unwrap();
     assert_eq!(posts.iter().map(|p| p.id).collect::<Vec<_>>(), [3, 1]);
 }
+
+#[tokio::test]
+async fn wrong_value_type_err() {
+    let pool = common::sqlite().await;
+    // scopes.toml declares `site = "i64"`; `scope!(site = "x")` would not compile.
+    let err = titles(&pool, &Scope::one("site", "one.example"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the scope value of dimension \"site\" is a string, but scopes.toml declares i64"
+    );
+}
