@@ -128,8 +128,13 @@ pub fn run(
             Verdict::UniqueOracle => stats.unique_oracle += 1,
             Verdict::SilentSkip => stats.silent_skip += 1,
             Verdict::Leak(message) => {
+                // Keep the same kind of statement and of difference while shrinking: a write cut
+                // down to a SELECT must not count (SQLite reports a stale row count for reads).
+                let kind = |m: &str| m.split(':').next().unwrap_or_default().to_string();
+                let want = kind(&message);
                 let minimized = shrink::shrink(&g.sql, 2000, |s| {
-                    matches!(oracle.judge(s, true, tenant), Verdict::Leak(_))
+                    is_write(s) == g.write
+                        && matches!(oracle.judge(s, g.write, tenant), Verdict::Leak(m) if kind(&m) == want)
                 });
                 stats.leaks.push(Finding {
                     seed,
@@ -231,4 +236,12 @@ pub fn print_findings(flavor: Flavor, stats: &Stats) -> usize {
         );
     }
     unexpected
+}
+
+/// Whether a statement writes (INSERT, UPDATE, DELETE, REPLACE anywhere as a word).
+fn is_write(sql: &str) -> bool {
+    sql.split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .any(|w| {
+            ["INSERT", "UPDATE", "DELETE", "REPLACE"].contains(&w.to_ascii_uppercase().as_str())
+        })
 }
