@@ -73,6 +73,9 @@ pub(crate) struct LevelCtx<'a, 'q> {
     seeds: &'a [(Term, Facts)],
 }
 
+/// Subquery analyses with the assumptions they were made under.
+type Analyses = Vec<(Vec<Facts>, QueryOut)>;
+
 /// Facts a subquery gives columns of the enclosing level: (occurrence, column, facts).
 type OuterFacts = Vec<(usize, String, Facts)>;
 
@@ -220,6 +223,29 @@ fn find_col<'a>(cols: &'a [OutCol], names: &Cols, column: &str) -> Option<&'a Ou
     match (hits.next(), hits.next()) {
         (Some(c), None) => Some(c),
         _ => None,
+    }
+}
+
+/// Equality classes of the final state of a level, shared by the occurrences whose rows the
+/// same conditions restrict.
+#[derive(Default)]
+struct Memo {
+    map: HashMap<Vec<u32>, Classes>,
+}
+
+impl Memo {
+    fn get(
+        &mut self,
+        walk: &Walk<'_>,
+        i: Option<usize>,
+        outer: &[&LevelView],
+        sub: &SubFacts,
+        seeds: &[(Term, Facts)],
+        ns: &Namespace,
+    ) -> &mut Classes {
+        self.map
+            .entry(signature(&walk.conds, i))
+            .or_insert_with(|| build_classes(&walk.occs, &walk.conds, i, outer, sub, seeds, ns))
     }
 }
 
@@ -426,16 +452,23 @@ impl<'c> Analyzer<'c> {
         }
 
         // The shape of the level, for pushdown and EXISTS.
+        // One pass over every clause: aggregates, windows, function calls, and whether any
+        // subquery needs checking at all.
+        let mut nodes: Vec<Node<'q>> = input.projection.iter().map(Node::Item).collect();
+        nodes.extend(input.selection.map(Node::Expr));
+        nodes.extend(walk.on_exprs.iter().map(|e| Node::Expr(e)));
+        nodes.extend(walk.factors.iter().map(|f| Node::Factor(f)));
+        nodes.extend(input.group_by.iter().map(|e| Node::Expr(e)));
+        nodes.extend(input.having.map(Node::Expr));
+        nodes.extend(input.nodes.iter().copied());
         let mut shape = Scan::default();
-        for item in input.projection {
-            scan(item, &mut shape, &mut |_| {});
+        let mut subqueries = 0usize;
+        for n in &nodes {
+            n.scan(&mut shape, &mut |_| subqueries += 1);
         }
-        if let Some(h) = input.having {
-            scan(h, &mut shape, &mut |_| {});
-        }
-        for n in &input.nodes {
-            if let Node::Order(_) = n {
-                n.scan(&mut shape, &mut |_| {});
+        for (name, span) in &shape.functions {
+            if let Some(d) = self.opaque_function(name, *span) {
+                out.diags.push(d);
             }
         }
         let aggregated = shape.aggregate || !input.group_by.is_empty() || input.having.is_some();
@@ -487,9 +520,9 @@ impl<'c> Analyzer<'c> {
 
         let mut sub = SubFacts::default();
         self.fixpoint(&mut walk, &ns, &outer_views, &sub, &seeds, env);
-        let mut first: Option<(LevelView, Vec<(Vec<Facts>, QueryOut)>)> = None;
+        let mut first: Option<(LevelView, Analyses)> = None;
         if !conj_queries.is_empty() || walk.occs.iter().any(is_lateral) {
-            let view = self.view(&walk, &ns, &outer_views, &sub, &seeds);
+            let view = self.view(&walk, &ns, &outer_views, &sub, &seeds, &mut Memo::default());
             let child = Env {
                 parent: Some(env),
                 view: Some(&view),
@@ -513,16 +546,23 @@ impl<'c> Analyzer<'c> {
 
         // Final: check every subquery with the final facts of this level (reusing the first
         // analysis of a subquery when nothing it can see has changed).
-        let view = self.view(&walk, &ns, &outer_views, &sub, &seeds);
+        let mut memo = Memo::default();
+        let needs_view = subqueries > 0 || walk.occs.iter().any(is_lateral);
+        let view = if needs_view {
+            self.view(&walk, &ns, &outer_views, &sub, &seeds, &mut memo)
+        } else {
+            LevelView::default()
+        };
         let child = Env {
             parent: Some(env),
             view: Some(&view),
             ctes: Vec::new(),
         };
+        // A first analysis is final when nothing it can see changed, or when it found no
+        // problem (more facts never take a proof away).
         let reuse = first
             .as_ref()
-            .filter(|(v, _)| *v == view)
-            .map(|(_, outs)| outs.as_slice());
+            .map(|(v, outs)| (*v == view, outs.as_slice()));
         let (_, finals) = self.conj_subqueries(
             &conj_queries,
             &walk,
@@ -540,15 +580,7 @@ impl<'c> Analyzer<'c> {
             out.absorb(l);
         }
         let mut scalars: Vec<(*const Query, OutCol)> = Vec::new();
-        let mut nodes: Vec<Node<'q>> = input.projection.iter().map(Node::Item).collect();
-        nodes.extend(input.selection.map(Node::Expr));
-        nodes.extend(walk.on_exprs.iter().map(|e| Node::Expr(e)));
-        nodes.extend(walk.factors.iter().map(|f| Node::Factor(f)));
-        nodes.extend(input.group_by.iter().map(|e| Node::Expr(e)));
-        nodes.extend(input.having.map(Node::Expr));
-        nodes.extend(input.nodes.iter().copied());
-        let mut fn_problems = Vec::new();
-        for node in nodes {
+        for node in nodes.iter().filter(|_| subqueries > conj_queries.len()) {
             let mut s = Scan::default();
             let mut results: Vec<QueryOut> = Vec::new();
             node.scan(&mut s, &mut |q| {
@@ -564,13 +596,7 @@ impl<'c> Analyzer<'c> {
             for r in results {
                 out.absorb(r);
             }
-            for (name, span) in &s.functions {
-                if let Some(d) = self.opaque_function(name, *span) {
-                    fn_problems.push(d);
-                }
-            }
         }
-        out.diags.extend(fn_problems);
         // Derived tables and CTE references: their last analysis (with the final assumptions)
         // is the one that counts.
         for occ in &walk.occs {
@@ -586,19 +612,9 @@ impl<'c> Analyzer<'c> {
         }
 
         // Verdicts.
-        let all_classes = build_classes(
-            &walk.occs,
-            &walk.conds,
-            None,
-            &outer_views,
-            &sub,
-            &seeds,
-            &ns,
-        );
         self.verdicts(&walk, &input, &mut out);
 
         // Output columns.
-        let mut per_occ: HashMap<Vec<u32>, Classes> = HashMap::new();
         for e in &entries {
             let mut col = OutCol {
                 name: e.name.clone(),
@@ -614,33 +630,13 @@ impl<'c> Analyzer<'c> {
             } else if let Some(t) = &e.term {
                 match t {
                     Term::Local(i, _) => {
-                        let classes = per_occ
-                            .entry(signature(&walk.conds, Some(*i)))
-                            .or_insert_with(|| {
-                                build_classes(
-                                    &walk.occs,
-                                    &walk.conds,
-                                    Some(*i),
-                                    &outer_views,
-                                    &sub,
-                                    &seeds,
-                                    &ns,
-                                )
-                            });
+                        let classes = memo.get(&walk, Some(*i), &outer_views, &sub, &seeds, &ns);
                         col.facts = term_facts_in(classes, t, &walk.occs, &outer_views);
                         col.maybe_null = walk.occs.get(*i).is_some_and(|o| o.nullable);
                     }
                     other => {
-                        let mut c = build_classes(
-                            &walk.occs,
-                            &walk.conds,
-                            None,
-                            &outer_views,
-                            &sub,
-                            &seeds,
-                            &ns,
-                        );
-                        col.facts = term_facts_in(&mut c, other, &walk.occs, &outer_views);
+                        let c = memo.get(&walk, None, &outer_views, &sub, &seeds, &ns);
+                        col.facts = term_facts_in(c, other, &walk.occs, &outer_views);
                     }
                 }
             } else {
@@ -656,7 +652,7 @@ impl<'c> Analyzer<'c> {
         // GROUP BY make a row appear even when no row matched).
         let folds_all = (shape.aggregate || input.having.is_some()) && input.group_by.is_empty();
         if !folds_all {
-            let mut all = all_classes;
+            let all = memo.get(&walk, None, &outer_views, &sub, &seeds, &ns);
             let terms: Vec<Term> = all.terms().to_vec();
             for t in terms {
                 if let Term::Outer(0, o, c) = &t {
@@ -836,7 +832,18 @@ impl<'c> Analyzer<'c> {
                     }
                 }
             }
-            if !changed {
+            // Done when every scoped table here is proven and no derived table has problems
+            // left that assumptions from this level could still solve.
+            let done = walk.occs.iter().all(|o| match (o.scope(), &o.kind) {
+                (Some(s), _) => s
+                    .rules
+                    .keys()
+                    .filter(|d| self.checks(d))
+                    .all(|d| o.proven.contains_key(d)),
+                (None, OccKind::Derived { out: Some(q), .. }) => q.diags.is_empty(),
+                _ => true,
+            });
+            if !changed || done {
                 break;
             }
         }
@@ -893,8 +900,8 @@ impl<'c> Analyzer<'c> {
         sub: &SubFacts,
         seeds: &[(Term, Facts)],
         env: &Env<'_>,
-        reuse: Option<&[(Vec<Facts>, QueryOut)]>,
-    ) -> (SubFacts, Vec<(Vec<Facts>, QueryOut)>) {
+        reuse: Option<(bool, &[(Vec<Facts>, QueryOut)])>,
+    ) -> (SubFacts, Analyses) {
         let mut facts = SubFacts::default();
         let mut outs = Vec::new();
         for (k, (q, is_in)) in queries.iter().enumerate() {
@@ -922,7 +929,11 @@ impl<'c> Analyzer<'c> {
             } else {
                 Vec::new()
             };
-            let r = match reuse.and_then(|r| r.get(k)).filter(|(a, _)| *a == assume) {
+            let previous = reuse.and_then(|(same_view, r)| {
+                r.get(k)
+                    .filter(|(a, r)| same_view && *a == assume || r.diags.is_empty())
+            });
+            let r = match previous {
                 Some((_, r)) => r.clone(),
                 None => self.query(q, env, &assume),
             };
@@ -963,16 +974,12 @@ impl<'c> Analyzer<'c> {
         outer: &[&LevelView],
         sub: &SubFacts,
         seeds: &[(Term, Facts)],
+        memo: &mut Memo,
     ) -> LevelView {
         let mut facts = Vec::new();
         let mut seeds_out = Vec::new();
-        let mut cache: HashMap<Vec<u32>, Classes> = HashMap::new();
         for i in 0..walk.occs.len() {
-            let classes = cache
-                .entry(signature(&walk.conds, Some(i)))
-                .or_insert_with(|| {
-                    build_classes(&walk.occs, &walk.conds, Some(i), outer, sub, seeds, ns)
-                });
+            let classes = memo.get(walk, Some(i), outer, sub, seeds, ns);
             let mut m = BTreeMap::new();
             let terms: Vec<Term> = classes.terms().to_vec();
             for t in terms {
