@@ -22,6 +22,9 @@ pub enum Code {
     ScopeKeyWrite,
     /// An upsert or REPLACE whose conflict can hit another tenant's row.
     UnsafeUpsert,
+    /// A write stores a foreign key to a scoped table without proving the referenced row is in
+    /// scope: the row would reference another tenant's row.
+    CrossTenantReference,
     /// A view over scoped tables that is not itself listed in `[tables]`.
     UnscopedView,
     /// A call to a function defined in the migrations: its body can read any table.
@@ -52,6 +55,7 @@ impl Code {
         Code::ScopeColumnWrite,
         Code::ScopeKeyWrite,
         Code::UnsafeUpsert,
+        Code::CrossTenantReference,
         Code::UnscopedView,
         Code::OpaqueFunction,
         Code::UnknownTable,
@@ -73,6 +77,7 @@ impl Code {
             Code::ScopeColumnWrite => "scope-column-write",
             Code::ScopeKeyWrite => "scope-key-write",
             Code::UnsafeUpsert => "unsafe-upsert",
+            Code::CrossTenantReference => "cross-tenant-reference",
             Code::UnscopedView => "unscoped-view",
             Code::OpaqueFunction => "opaque-function",
             Code::UnknownTable => "unknown-table",

@@ -44,7 +44,14 @@ impl<'c> Analyzer<'c> {
             verb: "updated",
             ..LevelInput::default()
         };
-        let replace = matches!(u.or, Some(SqliteOnConflict::Replace));
+        let replace = matches!(
+            u.or,
+            Some(SqliteOnConflict::Replace | SqliteOnConflict::Ignore)
+        );
+        let what = match u.or {
+            Some(SqliteOnConflict::Ignore) => "UPDATE OR IGNORE",
+            _ => "UPDATE OR REPLACE",
+        };
         let span = u.update_token.0.span;
         let mut out = self.level(input, env, &[], &mut |an, ctx, scalars| {
             let mut d = an.check_assignments(ctx, &u.assignments, scalars, Some(0));
@@ -58,8 +65,7 @@ impl<'c> Analyzer<'c> {
                         false,
                     ) = (&occ.kind, an.all_exempt())
                     {
-                        if let Some(p) = an.replace_problem(table, scope, "UPDATE OR REPLACE", span)
-                        {
+                        if let Some(p) = an.replace_problem(table, scope, what, span, None) {
                             d.push(p);
                         }
                     }
@@ -176,6 +182,30 @@ impl<'c> Analyzer<'c> {
                         }
                     }
                 }
+                if let Some((_, parent, parent_column, dims)) = self
+                    .scoped_references(table)
+                    .into_iter()
+                    .find(|(c, ..)| *c == column)
+                {
+                    let proven = is_null(&a.value)
+                        || dims.iter().all(|d| {
+                            facts.contains(&Fact::Key {
+                                table: parent.clone(),
+                                column: parent_column.clone(),
+                                dim: d.clone(),
+                            })
+                        });
+                    if !proven {
+                        diags.push(self.reference_diag(
+                            table,
+                            &column,
+                            &parent,
+                            &parent_column,
+                            &dims,
+                            self.range(a.span()),
+                        ));
+                    }
+                }
                 if let Some((child, dim)) = self.key_of_rule(table, &column) {
                     diags.push(
                         Diagnostic::new(
@@ -217,6 +247,71 @@ impl<'c> Analyzer<'c> {
             .help(help)
     }
 
+    /// Single-column foreign keys of `table` (from the schema) into tables scoped on a checked
+    /// dimension, other than the table's own scope rules: (column, parent, parent column, dims).
+    fn scoped_references(&self, table: &str) -> Vec<(String, String, String, Vec<String>)> {
+        let Some(def) = self.config.schema.as_ref().and_then(|s| s.table(table)) else {
+            return Vec::new();
+        };
+        let own: Vec<String> = self
+            .config
+            .table_scope(table)
+            .map(|s| s.rules.values().map(rule_column).collect())
+            .unwrap_or_default();
+        def.foreign_keys
+            .iter()
+            .filter_map(|fk| {
+                let ([column], [parent_column]) =
+                    (fk.columns.as_slice(), fk.parent_columns.as_slice())
+                else {
+                    return None;
+                };
+                if own.contains(column) {
+                    return None;
+                }
+                let dims: Vec<String> = self
+                    .config
+                    .table_scope(&fk.parent)?
+                    .rules
+                    .keys()
+                    .filter(|d| self.checks(d))
+                    .cloned()
+                    .collect();
+                (!dims.is_empty()).then(|| {
+                    (
+                        column.clone(),
+                        fk.parent.clone(),
+                        parent_column.clone(),
+                        dims,
+                    )
+                })
+            })
+            .collect()
+    }
+
+    fn reference_diag(
+        &self,
+        table: &str,
+        column: &str,
+        parent: &str,
+        parent_column: &str,
+        dims: &[String],
+        span: std::ops::Range<usize>,
+    ) -> Diagnostic {
+        let dims = dims
+            .iter()
+            .map(|d| format!("`{d}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Diagnostic::new(
+            Code::CrossTenantReference,
+            format!("`{table}.{column}` references `{parent}` (scoped on {dims}) with a value not proven to be a `{parent}.{parent_column}` in scope: the row could reference another tenant's row"),
+            span,
+        )
+        .label(format!("needs a `{parent}` in scope"))
+        .help(format!("take `{column}` from a scoped `{parent}` row: INSERT ... SELECT <p>.{parent_column}, ... FROM {parent} <p> WHERE <p's scope filter>, or a scalar subquery on it"))
+    }
+
     /// The child table and dimension of a foreign-key scope rule that points at `table.column`.
     fn key_of_rule(&self, table: &str, column: &str) -> Option<(String, String)> {
         self.config.tables.values().find_map(|t| {
@@ -242,14 +337,18 @@ impl<'c> Analyzer<'c> {
             .is_some_and(|c| c.not_null)
     }
 
-    /// INSERT OR REPLACE / REPLACE / ON DUPLICATE KEY UPDATE act on any unique key: safe only
-    /// when every unique key of the table contains the scope columns.
+    /// INSERT OR REPLACE / REPLACE / ON DUPLICATE KEY UPDATE / OR IGNORE / DO NOTHING act on a
+    /// conflict with any unique key, silently: safe only when no unique key can conflict with
+    /// another tenant's row. A key is safe when it contains the scope columns, or when it is a
+    /// one-column primary key the statement does not supply (the database generates it).
+    /// `supplied`: the columns the INSERT writes (`None` for an UPDATE: it may write any).
     fn replace_problem(
         &self,
         table: &str,
         scope: &TableScope,
         what: &str,
         span: sqlparser::tokenizer::Span,
+        supplied: Option<&[String]>,
     ) -> Option<Diagnostic> {
         let cols: Vec<String> = scope
             .rules
@@ -262,10 +361,13 @@ impl<'c> Analyzer<'c> {
         }
         let def = self.config.schema.as_ref().and_then(|s| s.table(table));
         let safe = def.is_some_and(|t| {
+            let generated = |k: &Vec<String>| {
+                *k == t.primary_key && k.len() == 1 && supplied.is_some_and(|s| !s.contains(&k[0]))
+            };
             std::iter::once(&t.primary_key)
                 .chain(t.unique_keys.iter())
                 .filter(|k| !k.is_empty())
-                .all(|k| cols.iter().all(|c| k.contains(c)))
+                .all(|k| cols.iter().all(|c| k.contains(c)) || generated(k))
         });
         if safe {
             return None;
@@ -277,7 +379,7 @@ impl<'c> Analyzer<'c> {
                 self.range(span),
             )
             .label("can hit another tenant's row")
-            .help("use INSERT ... ON CONFLICT (<columns including the scope column>) DO UPDATE, or a scoped UPDATE"),
+            .help("use ON CONFLICT (<columns including the scope column>), or a scoped UPDATE; a silent skip or replace on a global key reveals or changes another tenant's row"),
         )
     }
 
@@ -330,30 +432,42 @@ impl<'c> Analyzer<'c> {
             Some(ins.columns.iter().map(last_name).collect())
         };
         // Per written column: facts of the values (intersection over rows), and may-be-NULL.
-        let mut values: Vec<(Facts, bool)> = Vec::new();
+        // (facts, may be NULL, only NULL literals)
+        let mut values: Vec<(Facts, bool, bool)> = Vec::new();
         match (&ins.source, ins.assignments.is_empty()) {
             (Some(src), _) => match (&*src.body, &src.with, &src.order_by, &src.limit_clause) {
                 (SetExpr::Values(v), None, None, None) => {
                     let width = columns.as_ref().map(Vec::len).unwrap_or(0);
-                    values = vec![(Facts::new(), false); width];
-                    for (r, row) in v.rows.iter().enumerate() {
+                    // A NULL literal references nothing: it takes no part in the intersection
+                    // but makes the column maybe-NULL.
+                    let mut acc: Vec<(Option<Facts>, bool)> = vec![(None, false); width];
+                    for row in &v.rows {
                         let nodes: Vec<Node<'q>> = row.content.iter().map(Node::Expr).collect();
                         let scalars = self.scan_nodes(&nodes, env, &mut out);
                         for (k, e) in row.content.iter().enumerate() {
-                            let f = self.value_facts(e, &scalars);
-                            if let Some(slot) = values.get_mut(k) {
-                                slot.0 = if r == 0 {
-                                    f.0
-                                } else {
-                                    slot.0.intersection(&f.0).cloned().collect()
-                                };
-                                slot.1 |= f.1;
+                            let Some(slot) = acc.get_mut(k) else { continue };
+                            if is_null(e) {
+                                slot.1 = true;
+                                continue;
                             }
+                            let f = self.value_facts(e, &scalars);
+                            slot.0 = Some(match slot.0.take() {
+                                None => f.0,
+                                Some(prev) => prev.intersection(&f.0).cloned().collect(),
+                            });
+                            slot.1 |= f.1;
                         }
                         if row.content.len() != width {
                             columns = None;
                         }
                     }
+                    values = acc
+                        .into_iter()
+                        .map(|(f, n)| match f {
+                            Some(f) => (f, n, false),
+                            None => (Facts::new(), true, true),
+                        })
+                        .collect();
                 }
                 _ => {
                     let r = self.query(src, env, &[]);
@@ -363,7 +477,7 @@ impl<'c> Analyzer<'c> {
                     values = r
                         .cols
                         .iter()
-                        .map(|c| (c.facts.clone(), c.maybe_null))
+                        .map(|c| (c.facts.clone(), c.maybe_null, false))
                         .collect();
                     out.absorb(r);
                 }
@@ -376,7 +490,8 @@ impl<'c> Analyzer<'c> {
                 for a in &ins.assignments {
                     if let AssignmentTarget::ColumnName(n) = &a.target {
                         cols.push(last_name(n));
-                        values.push(self.value_facts(&a.value, &scalars));
+                        let (f, n) = self.value_facts(&a.value, &scalars);
+                        values.push((f, n, is_null(&a.value)));
                     }
                 }
                 columns = Some(cols);
@@ -408,7 +523,7 @@ impl<'c> Analyzer<'c> {
                     .iter()
                     .position(|c| *c == col)
                     .and_then(|k| values.get(k))
-                    .is_some_and(|(f, maybe_null)| {
+                    .is_some_and(|(f, maybe_null, _)| {
                         f.contains(&fact) && (!maybe_null || self.not_null(&table, &col))
                     });
                 if ok {
@@ -443,22 +558,93 @@ impl<'c> Analyzer<'c> {
             }
         }
 
-        // Conflict handling.
-        let replace = ins.replace_into || matches!(ins.or, Some(SqliteOnConflict::Replace));
-        if let (Some(scope), false) = (&scope, self.all_exempt()) {
-            if replace {
-                let what = if ins.replace_into {
-                    "REPLACE"
-                } else {
-                    "INSERT OR REPLACE"
+        // Other foreign keys into scoped tables: a new row may only reference rows in scope.
+        if let Some(cols) = &columns {
+            for (column, parent, parent_column, dims) in self.scoped_references(&table) {
+                let Some((facts, _, all_null)) = cols
+                    .iter()
+                    .position(|c| *c == column)
+                    .and_then(|k| values.get(k))
+                else {
+                    continue;
                 };
-                out.diags.extend(self.replace_problem(
+                let proven = *all_null
+                    || dims.iter().all(|d| {
+                        facts.contains(&Fact::Key {
+                            table: parent.clone(),
+                            column: parent_column.clone(),
+                            dim: d.clone(),
+                        })
+                    });
+                if !proven {
+                    out.diags.push(self.reference_diag(
+                        &table,
+                        &column,
+                        &parent,
+                        &parent_column,
+                        &dims,
+                        self.range(target_span),
+                    ));
+                }
+            }
+        }
+
+        // Conflict handling.
+        let silent = if ins.replace_into {
+            Some("REPLACE")
+        } else {
+            match (&ins.or, ins.ignore, &ins.on) {
+                (Some(SqliteOnConflict::Replace), ..) => Some("INSERT OR REPLACE"),
+                (Some(SqliteOnConflict::Ignore), ..) => Some("INSERT OR IGNORE"),
+                (_, true, _) => Some("INSERT IGNORE"),
+                (_, _, Some(OnInsert::OnConflict(oc)))
+                    if matches!(oc.action, OnConflictAction::DoNothing) =>
+                {
+                    match &oc.conflict_target {
+                        None => Some("ON CONFLICT DO NOTHING"),
+                        // With a target, only that key arbitrates; others raise errors.
+                        Some(sqlparser::ast::ConflictTarget::Columns { columns, .. }) => {
+                            let t: Vec<String> =
+                                columns.iter().map(|c| c.value.to_lowercase()).collect();
+                            let covered = scope.as_ref().is_some_and(|s| {
+                                s.rules
+                                    .iter()
+                                    .filter(|(d, _)| self.checks(d))
+                                    .all(|(_, r)| t.contains(&rule_column(r)))
+                            });
+                            (!covered).then_some(
+                                "ON CONFLICT (...) DO NOTHING on a key without the scope column",
+                            )
+                        }
+                        Some(_) => Some("ON CONFLICT ON CONSTRAINT ... DO NOTHING"),
+                    }
+                }
+                _ => None,
+            }
+        };
+        if let (Some(scope), false, Some(what)) = (&scope, self.all_exempt(), silent) {
+            let forced =
+                what.ends_with("without the scope column") || what.contains("ON CONSTRAINT");
+            let problem = if forced {
+                Some(
+                    Diagnostic::new(
+                        Code::UnsafeUpsert,
+                        format!("{what} on `{table}`: a conflict with another tenant's row is skipped silently, which reveals that row"),
+                        self.range(ins.insert_token.0.span),
+                    )
+                    .label("can hit another tenant's row")
+                    .help("name a conflict target that includes the scope column"),
+                )
+            } else {
+                self.replace_problem(
                     &table,
                     scope,
                     what,
                     ins.insert_token.0.span,
-                ));
-            }
+                    columns.as_deref(),
+                )
+            };
+            out.diags.extend(problem);
         }
         match &ins.on {
             Some(OnInsert::DuplicateKeyUpdate(assignments)) => {
@@ -470,6 +656,7 @@ impl<'c> Analyzer<'c> {
                         scope,
                         "ON DUPLICATE KEY UPDATE",
                         ins.insert_token.0.span,
+                        columns.as_deref(),
                     ));
                     for a in assignments {
                         if let AssignmentTarget::ColumnName(n) = &a.target {
@@ -498,7 +685,7 @@ impl<'c> Analyzer<'c> {
                         .iter()
                         .flatten()
                         .zip(values.iter())
-                        .map(|(c, (f, n))| OutCol {
+                        .map(|(c, (f, n, _))| OutCol {
                             name: Some(c.clone()),
                             facts: f.clone(),
                             maybe_null: *n,
@@ -666,6 +853,11 @@ impl<'c> Analyzer<'c> {
             _ => (Facts::new(), true),
         }
     }
+}
+
+/// Whether an expression is the NULL literal.
+fn is_null(e: &Expr) -> bool {
+    matches!(super::expr::strip(e), Expr::Value(v) if v.value == sqlparser::ast::Value::Null)
 }
 
 /// The column a rule keeps the scope in.

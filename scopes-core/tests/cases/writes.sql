@@ -119,8 +119,11 @@ INSERT INTO posts (site_id, slug, title) VALUES (:site, $1, $2) ON CONFLICT (sit
 -- pass: ON CONFLICT on a global key guarded by the scope
 INSERT INTO posts (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFLICT (id) DO UPDATE SET title = excluded.title WHERE posts.site_id = :site
 -- dialects: sqlite postgres
--- pass: ON CONFLICT DO NOTHING
+-- fail(unsafe-upsert): ON CONFLICT DO NOTHING with an explicit global key
 INSERT INTO posts (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFLICT DO NOTHING
+-- dialects: sqlite postgres
+-- pass: ON CONFLICT DO NOTHING with a generated key
+INSERT INTO posts (site_id, slug, title) VALUES (:site, $1, $2) ON CONFLICT DO NOTHING
 -- dialects: sqlite postgres
 -- pass: child upsert on a target including the FK column
 INSERT INTO bookmarks (post_id, user_id) SELECT p.id, :user FROM posts p WHERE p.id = $1 AND p.site_id = :site ON CONFLICT (post_id, user_id) DO UPDATE SET user_id = excluded.user_id
@@ -149,3 +152,26 @@ DROP TABLE posts
 -- dialects: postgres mysql
 -- fail(missing-scope-filter): SELECT ... FOR UPDATE still needs the filter
 SELECT id FROM posts WHERE id = $1 FOR UPDATE
+-- fail(cross-tenant-reference): INSERT referencing another tenant's comment through a non-scope FK
+INSERT INTO comment_group_members (group_id, comment_id) SELECT g.id, 2 FROM comment_groups g WHERE g.site_id = :site
+-- pass: INSERT whose non-scope FK comes from a scoped parent
+INSERT INTO comment_group_members (group_id, comment_id) SELECT g.id, c.id FROM comment_groups g, comments c WHERE g.site_id = :site AND c.id = $1 AND c.post_id IN (SELECT id FROM posts WHERE site_id = :site)
+-- fail(cross-tenant-reference): UPDATE of a non-scope FK to an unproven row
+UPDATE comment_group_members SET comment_id = 2 WHERE group_id IN (SELECT id FROM comment_groups WHERE site_id = :site)
+-- pass: UPDATE of a non-scope FK to NULL-or-proven row
+UPDATE comment_group_members SET comment_id = (SELECT c.id FROM comments c JOIN posts p ON p.id = c.post_id WHERE c.id = $1 AND p.site_id = :site) WHERE group_id IN (SELECT id FROM comment_groups WHERE site_id = :site)
+-- dialects: sqlite
+-- fail(unsafe-upsert): INSERT OR IGNORE skips silently on another tenant's primary key
+INSERT OR IGNORE INTO posts (id, site_id, title, slug) VALUES (9, :site, 'x', 'y')
+-- dialects: sqlite
+-- pass: INSERT OR IGNORE with a generated key and a tenant-scoped unique key
+INSERT OR IGNORE INTO posts (site_id, title, slug) VALUES (:site, 'x', 'y')
+-- dialects: sqlite postgres
+-- fail(unsafe-upsert): ON CONFLICT (id) DO NOTHING on a global key
+INSERT INTO posts (id, site_id, title, slug) VALUES (9, :site, 'x', 'y') ON CONFLICT (id) DO NOTHING
+-- dialects: sqlite postgres
+-- pass: ON CONFLICT on a tenant-scoped key DO NOTHING
+INSERT INTO posts (id, site_id, title, slug) VALUES (9, :site, 'x', 'y') ON CONFLICT (site_id, slug) DO NOTHING
+-- dialects: mysql
+-- fail(unsafe-upsert): MySQL INSERT IGNORE with an explicit global key
+INSERT IGNORE INTO posts (id, site_id, title, slug) VALUES (9, :site, 'x', 'y')

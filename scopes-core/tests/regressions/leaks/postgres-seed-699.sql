@@ -1,5 +1,5 @@
 -- dialect: postgres
--- status: open
+-- status: fixed
 -- class: cross-tenant reference through a non-scope foreign key (comment_group_members.comment_id)
 -- found by: scopes-difftest, seed 699 (site 1, user 1), in the seeds `cargo test` runs (0..1500)
 -- why: fails only on the tenant's copy: insert or update on table "comment_group_members" violates

@@ -1,5 +1,5 @@
 -- dialect: sqlite
--- status: open
+-- status: fixed
 -- found by: hand, after the soak's UPDATE findings (scopes check accepts it; the generator now
 --   produces this shape as a near miss)
 -- why: the inserted row is in the tenant (group from a scoped source) but references comment 2,

@@ -1,5 +1,5 @@
 -- dialect: sqlite
--- status: open
+-- status: fixed
 -- found by: scopes-difftest soak, seed 1000436489 (site 3, user 1)
 -- why: fails only on the tenant's copy: FOREIGN KEY constraint failed. Same class as
 --   sqlite-seed-1000904051.sql, through UPDATE ... FROM: comment_id set to another tenant's comment.

@@ -1,5 +1,5 @@
 -- dialect: sqlite
--- status: open
+-- status: fixed
 -- found by: scopes-difftest soak (1,000,000 statements, seeds 1000000000..), seed 1000904051 (site 3, user 1); 9 findings, all this class
 -- why: fails only on the tenant's copy: FOREIGN KEY constraint failed. The row stays in the
 --   tenant (its group is the tenant's), but its other foreign key now points at comment 2, which

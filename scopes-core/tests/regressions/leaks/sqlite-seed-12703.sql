@@ -1,5 +1,5 @@
 -- dialect: sqlite
--- status: open
+-- status: fixed
 -- found by: scopes-difftest, seed 12703 (site 2, user 2)
 -- class: uniqueness oracle, silent. Post 9 belongs to site 3: the full database skips the row,
 --   the tenant's copy inserts it, so the tenant learns that id 9 exists elsewhere. No row outside

@@ -1,5 +1,5 @@
 -- dialect: sqlite
--- status: open
+-- status: fixed
 -- found by: scopes-difftest, seed 420 (site 1, user 1)
 -- class: uniqueness oracle, silent. SQLite's INSERT OR IGNORE skips a row that collides with
 --   another tenant's primary key (post 9 is site 3's); the tenant's copy inserts it.

@@ -1,5 +1,5 @@
 -- dialect: sqlite
--- status: open
+-- status: fixed
 -- found by: scopes-difftest, seed 511 (site 2, user 2)
 -- class: uniqueness oracle, silent. Post 10 is site 1's: the full database skips the first row
 --   (ON CONFLICT (id) DO NOTHING) and succeeds; the tenant's copy inserts it and then fails on

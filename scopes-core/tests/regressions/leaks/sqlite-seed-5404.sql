@@ -1,5 +1,5 @@
 -- dialect: sqlite
--- status: open
+-- status: fixed
 -- found by: scopes-difftest, seed 5404 (site 2, user 2)
 -- class: uniqueness oracle, silent. ON CONFLICT (id) DO NOTHING: the conflict target is the
 --   global primary key, without the scope column (DESIGN says such upserts are rejected; DO UPDATE
