@@ -560,9 +560,7 @@ impl<'c> Analyzer<'c> {
         };
         // A first analysis is final when nothing it can see changed, or when it found no
         // problem (more facts never take a proof away).
-        let reuse = first
-            .as_ref()
-            .map(|(v, outs)| (*v == view, outs.as_slice()));
+        let reuse = first.as_ref().map(|(v, outs)| (*v == view, outs));
         let (_, finals) = self.conj_subqueries(
             &conj_queries,
             &walk,
@@ -900,7 +898,7 @@ impl<'c> Analyzer<'c> {
         sub: &SubFacts,
         seeds: &[(Term, Facts)],
         env: &Env<'_>,
-        reuse: Option<(bool, &[(Vec<Facts>, QueryOut)])>,
+        reuse: Option<(bool, &Analyses)>,
     ) -> (SubFacts, Analyses) {
         let mut facts = SubFacts::default();
         let mut outs = Vec::new();
