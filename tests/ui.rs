@@ -14,7 +14,10 @@ fn ui() {
     drop(t);
 
     // A broken scopes.toml is reported at the query.
-    std::env::set_var("SQLX_SCOPES_CONFIG", format!("{root}/tests/ui/config/bad-scopes.toml"));
+    std::env::set_var(
+        "SQLX_SCOPES_CONFIG",
+        format!("{root}/tests/ui/config/bad-scopes.toml"),
+    );
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/config/*.rs");
 }
