@@ -96,9 +96,19 @@ impl Visitor for Collect<'_, '_> {
                 ..
             } if list.len() == 1 => {
                 if let (Some(dim), Atom::Column(_)) = (placeholder_name(&list[0]), atom(lhs)) {
-                    let context = PlaceholderContext::InList {
-                        predicate: self.an.range(expr.span()),
-                        column: self.an.range(lhs.span()),
+                    // sqlparser's span of `x IN (:d)` ends at `:d`: extend it over the closing
+                    // parenthesis, or treat the placeholder as a plain value if it is not there.
+                    let predicate = self.an.range(expr.span());
+                    let ph = self.an.range(list[0].span());
+                    let rest = self.an.sql.get(ph.end..).unwrap_or("");
+                    let skipped = rest.len() - rest.trim_start().len();
+                    let context = if rest.trim_start().starts_with(')') {
+                        PlaceholderContext::InList {
+                            predicate: predicate.start..ph.end + skipped + 1,
+                            column: self.an.range(lhs.span()),
+                        }
+                    } else {
+                        PlaceholderContext::Value
                     };
                     self.record(strip(&list[0]), dim, context);
                 }

@@ -1,5 +1,5 @@
 -- dialect: postgres
--- status: open
+-- status: fixed
 -- found by: scopes-difftest (223 of 1,500 seeded statements on PostgreSQL)
 -- why: the several-values variant rewrites `p.site_id IN (:site)` to `p.site_id = ANY($1))`, one
 --   `)` too many (the IN list's closing parenthesis is kept), so `rewrite` fails with Reparse.

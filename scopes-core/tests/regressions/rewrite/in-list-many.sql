@@ -1,5 +1,5 @@
 -- dialect: sqlite
--- status: open
+-- status: fixed
 -- found by: scopes-difftest (558 of 4,000 seeded statements: every accepted statement with
 --   `col IN (:site)`) and the rewrite fuzz target
 -- why: the several-values variant rewrites `p.site_id IN (:site)` to (postgres: `= ANY($1))`)
