@@ -98,6 +98,10 @@ pub struct Run {
     pub config: Config,
     /// Every file, in the order checked.
     pub files: Vec<FileCheck>,
+    /// Rust sources checked.
+    pub rust_files: usize,
+    /// Problems found in Rust sources (and the `.sql` files their file macros name).
+    pub findings: Vec<crate::rust::Finding>,
 }
 
 impl Run {
@@ -106,6 +110,7 @@ impl Run {
         self.files
             .iter()
             .map(FileCheck::status)
+            .chain(self.findings.iter().map(crate::rust::Finding::status))
             .max()
             .unwrap_or(Status::Scoped)
     }
@@ -117,7 +122,11 @@ impl Run {
 
     /// Problems found, over every file.
     pub fn problem_count(&self) -> usize {
-        self.files.iter().map(FileCheck::problem_count).sum()
+        self.files
+            .iter()
+            .map(FileCheck::problem_count)
+            .sum::<usize>()
+            + self.findings.len()
     }
 }
 

@@ -6,6 +6,7 @@ pub mod check;
 pub mod files;
 pub mod opt;
 pub mod report;
+pub mod rust;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -46,8 +47,39 @@ pub fn run(opt: &Opt, out: &mut dyn Write) -> Result<Status, Error> {
 /// `scopes check`: every file is checked and reported, even after a failure, so one run shows
 /// every problem; the worst status wins.
 pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<Status, Error> {
-    let config = Config::load(&args.config)?;
-    let paths = files::collect(&args.paths)?;
+    // A directory holding a Cargo.toml is a crate or workspace: its Rust sources are checked
+    // (its .sql files are migrations or the files of `scoped_query_file!`, checked from there).
+    let (crates, others): (Vec<PathBuf>, Vec<PathBuf>) = args
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| p.is_dir() && p.join("Cargo.toml").is_file());
+    let sql_paths: Vec<PathBuf> = others.iter().filter(|p| !rust::is_rs(p)).cloned().collect();
+    let mut rust_paths: Vec<PathBuf> = crates;
+    rust_paths.extend(
+        others
+            .iter()
+            .filter(|p| p.is_dir() || rust::is_rs(p))
+            .cloned(),
+    );
+    let rust_files = rust::collect(&rust_paths)?;
+    let paths = files::collect(&sql_paths)?;
+    // The SQL files need the --config file; Rust sources use the nearest scopes.toml above them
+    // and fall back to --config when it exists.
+    let config = if !paths.is_empty() || args.config.is_file() {
+        Some(Config::load(&args.config)?)
+    } else {
+        None
+    };
+    let mut checker = rust::Checker::new(config.as_ref());
+    let findings = rust_files
+        .iter()
+        .flat_map(|path| checker.check_file(path))
+        .collect();
+    let config = match config {
+        Some(config) => config,
+        None => Config::parse("dialect = \"sqlite\"\n", &args.config)?,
+    };
     let files = paths
         .into_iter()
         .map(|path| check::check_file(path, &config))
@@ -56,6 +88,8 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<Status, Error> {
         config_path: args.config.clone(),
         config,
         files,
+        rust_files: rust_files.len(),
+        findings,
     };
     let options = report::Options {
         explain: args.explain,

@@ -39,7 +39,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 
-    /// .sql files, or directories searched recursively for .sql files.
+    /// .sql or .rs files, or directories: searched recursively for .sql files, and for .rs files
+    /// (a directory holding a Cargo.toml is a crate or workspace: only its Rust sources).
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 }
@@ -51,6 +52,10 @@ pub enum Format {
     Text,
     /// One JSON document with a stable, versioned schema (see JSON.md in the repository).
     Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+    /// GitHub Actions annotations (`::error file=…,line=…,col=…,title=CODE::message`).
+    Github,
 }
 
 /// Whether text output uses ANSI colors.

@@ -306,3 +306,190 @@ fn check_marker_unknown_dimension_err() {
     );
     insta::assert_snapshot!(out.transcript());
 }
+
+/// The problems of the Rust fixture crate, as (path, line, column, code): every bypass and every
+/// unscoped statement, nothing else.
+const RUST_PROBLEMS: [(&str, u64, u64, &str); 14] = [
+    ("queries/unscoped_posts.sql", 2, 6, "missing-scope-filter"),
+    ("src/allowed.rs", 6, 1, "allow-without-reason"),
+    ("src/allowed.rs", 7, 32, "unscoped-raw-sql"),
+    ("src/bad.rs", 5, 70, "missing-scope-filter"),
+    ("src/bad.rs", 7, 16, "missing-scope-link"),
+    ("src/bad.rs", 9, 51, "missing-scope-filter"),
+    ("src/raw.rs", 3, 32, "unscoped-raw-sql"),
+    ("src/raw.rs", 4, 58, "unscoped-raw-sql"),
+    ("src/raw.rs", 5, 31, "unscoped-raw-sql"),
+    ("src/raw.rs", 6, 31, "unscoped-raw-sql"),
+    ("src/raw.rs", 7, 18, "dynamic-sql"),
+    ("src/raw.rs", 9, 20, "dynamic-sql"),
+    ("src/raw.rs", 10, 51, "dynamic-sql"),
+    ("src/raw.rs", 11, 59, "unscoped-raw-sql"),
+];
+
+fn sorted(mut found: Vec<(String, u64, u64, String)>) -> Vec<(String, u64, u64, String)> {
+    found.sort();
+    found
+}
+
+fn expected_rust_problems() -> Vec<(String, u64, u64, String)> {
+    sorted(
+        RUST_PROBLEMS
+            .iter()
+            .map(|(p, l, c, code)| (p.to_string(), *l, *c, code.to_string()))
+            .collect(),
+    )
+}
+
+#[test]
+fn check_rust_text_err() {
+    let out = scopes("rust/app", &["check", "."]);
+    assert_eq!(out.code, Some(1), "{}", out.transcript());
+    for (path, line, column, code) in RUST_PROBLEMS {
+        let expected = format!("error[{code}]");
+        let location = format!("--> {path}:{line}:{column}\n");
+        assert!(
+            out.stdout.contains(&expected) && out.stdout.contains(&location),
+            "{location}: {}",
+            out.stdout
+        );
+    }
+    insta::assert_snapshot!(out.transcript());
+}
+
+#[test]
+fn check_rust_json_err() {
+    let out = scopes("rust/app", &["check", "--format", "json", "."]);
+    assert_eq!(out.code, Some(1), "{}", out.transcript());
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON output");
+    assert_eq!(json["status"], "unscoped");
+    assert_eq!(json["summary"]["files"], 5);
+    let found = json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["line"].as_u64().unwrap_or_default(),
+                f["column"].as_u64().unwrap_or_default(),
+                f["code"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(sorted(found), expected_rust_problems());
+}
+
+/// Checks the parts of SARIF 2.1.0 that code scanning requires, by hand (no schema download).
+fn validate_sarif(sarif: &serde_json::Value) -> Vec<(String, u64, u64, String)> {
+    assert_eq!(sarif["version"], "2.1.0");
+    assert!(sarif["$schema"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("https://") && s.contains("sarif")));
+    let runs = sarif["runs"].as_array().expect("runs is an array");
+    assert_eq!(runs.len(), 1);
+    let driver = &runs[0]["tool"]["driver"];
+    assert_eq!(driver["name"], "scopes");
+    assert!(driver["informationUri"]
+        .as_str()
+        .is_some_and(|s| s.starts_with("https://")));
+    let rules = driver["rules"].as_array().expect("rules is an array");
+    let ids: Vec<&str> = rules.iter().filter_map(|r| r["id"].as_str()).collect();
+    assert_eq!(ids.len(), rules.len(), "every rule has an id");
+    for rule in rules {
+        assert!(rule["shortDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()));
+    }
+    let results = runs[0]["results"].as_array().expect("results is an array");
+    results
+        .iter()
+        .map(|result| {
+            let rule = result["ruleId"].as_str().expect("ruleId");
+            assert!(ids.contains(&rule), "{rule} is a declared rule");
+            assert_eq!(result["level"], "error");
+            assert!(result["message"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty()));
+            let location = &result["locations"][0]["physicalLocation"];
+            let uri = location["artifactLocation"]["uri"].as_str().expect("uri");
+            assert!(
+                !uri.starts_with('/') && !uri.contains('\\'),
+                "relative uri {uri}"
+            );
+            let region = &location["region"];
+            let number = |key: &str| {
+                region[key]
+                    .as_u64()
+                    .filter(|n| *n >= 1)
+                    .unwrap_or_else(|| panic!("{key} is a positive integer"))
+            };
+            let (line, column) = (number("startLine"), number("startColumn"));
+            let (end_line, end_column) = (number("endLine"), number("endColumn"));
+            assert!((end_line, end_column) >= (line, column));
+            (uri.to_string(), line, column, rule.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn check_rust_sarif_err() {
+    let out = scopes("rust/app", &["check", "--format", "sarif", "."]);
+    assert_eq!(out.code, Some(1), "{}", out.transcript());
+    let sarif: serde_json::Value = serde_json::from_str(&out.stdout).expect("SARIF is JSON");
+    assert_eq!(sorted(validate_sarif(&sarif)), expected_rust_problems());
+}
+
+#[test]
+fn check_sql_sarif_err() {
+    let out = scopes("blog", &["check", "--format", "sarif", "bad"]);
+    assert_eq!(out.code, Some(1), "{}", out.transcript());
+    let sarif: serde_json::Value = serde_json::from_str(&out.stdout).expect("SARIF is JSON");
+    let found = validate_sarif(&sarif);
+    assert!(!found.is_empty());
+    assert!(found.iter().all(|(uri, ..)| uri.starts_with("bad/")));
+}
+
+#[test]
+fn check_rust_github_err() {
+    let out = scopes("rust/app", &["check", "--format", "github", "."]);
+    assert_eq!(out.code, Some(1), "{}", out.transcript());
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), RUST_PROBLEMS.len(), "{}", out.stdout);
+    for (path, line, column, code) in RUST_PROBLEMS {
+        let prefix = format!("::error file={path},line={line},col={column},");
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with(&prefix) && l.contains(&format!(",title={code}::"))),
+            "{prefix}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn check_rust_good_ok() {
+    let out = scopes("rust/app", &["check", "src/good.rs", "src/lib.rs"]);
+    assert_eq!(out.code, Some(0), "{}", out.transcript());
+    assert_eq!(
+        out.stdout,
+        "checked 2 files, 0 statements: 0 problems\n",
+        "{}",
+        out.transcript()
+    );
+}
+
+#[test]
+fn check_rust_invalid_marker_err() {
+    let out = scopes(
+        "rust/app",
+        &["check", "--format", "github", "../invalid_marker.rs"],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.transcript());
+    assert!(
+        out.stdout
+            .starts_with("::error file=../invalid_marker.rs,line=3,col=19,"),
+        "{}",
+        out.transcript()
+    );
+}

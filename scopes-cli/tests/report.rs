@@ -149,6 +149,8 @@ fn run() -> Run {
             file("sql/broken.sql", broken, Markers::None, broken_report),
             unreadable,
         ],
+        rust_files: 0,
+        findings: Vec::new(),
     }
 }
 
@@ -195,6 +197,8 @@ fn text_empty_ok() {
         config_path: PathBuf::from("scopes.toml"),
         config: config(),
         files: Vec::new(),
+        rust_files: 0,
+        findings: Vec::new(),
     };
     assert_eq!(run.status(), Status::Scoped);
     assert_eq!(

@@ -24,6 +24,21 @@ struct Document {
     exit_code: u8,
     summary: Summary,
     files: Vec<File>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    findings: Vec<Finding>,
+}
+
+/// A problem found in a Rust source (see "Rust sources" in JSON.md).
+#[derive(Serialize)]
+struct Finding {
+    path: String,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+    code: String,
+    message: String,
+    status: &'static str,
 }
 
 #[derive(Serialize)]
@@ -124,11 +139,25 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
         status: run.status().as_str(),
         exit_code: run.status().exit_code(),
         summary: Summary {
-            files: run.files.len(),
+            files: run.files.len() + run.rust_files,
             statements: run.statement_count(),
             problems: run.problem_count(),
         },
         files: run.files.iter().map(|f| file(run, f)).collect(),
+        findings: run
+            .findings
+            .iter()
+            .map(|f| Finding {
+                path: f.path.clone(),
+                line: f.line,
+                column: f.column,
+                end_line: f.end_line,
+                end_column: f.end_column,
+                code: f.code.clone(),
+                message: f.message.clone(),
+                status: f.status().as_str(),
+            })
+            .collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)

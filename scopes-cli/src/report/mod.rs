@@ -1,15 +1,20 @@
 //! Reporters, one module per `--format`: each writes a whole [`Run`] to a writer. A new format
 //! (sarif, github) is a new module and one arm in [`write`].
 
+pub mod github;
 pub mod json;
+pub mod sarif;
 pub mod text;
 
 use std::io::{self, Write};
 
 use scopes_core::{Markers, ProofKind};
 
-use crate::check::Run;
+use scopes_core::render::line_col;
+
+use crate::check::{is_failure, Run};
 use crate::opt::Format;
+use crate::rust::Finding;
 
 /// Options shared by the reporters; a format ignores those it has no use for.
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,7 +30,46 @@ pub fn write(format: Format, run: &Run, options: &Options, out: &mut dyn Write) 
     match format {
         Format::Text => text::write(run, options, out),
         Format::Json => json::write(run, out),
+        Format::Sarif => sarif::write(run, out),
+        Format::Github => github::write(run, out),
     }
+}
+
+/// Every problem of the run as a flat, positioned list: the diagnostics of the .sql files
+/// (a file that could not be read becomes a `file-error` at 1:1), then the Rust findings.
+pub fn problems(run: &Run) -> Vec<Finding> {
+    let mut problems = Vec::new();
+    for file in &run.files {
+        let path = file.display_path();
+        if let Some(error) = &file.error {
+            problems.push(Finding {
+                path: path.clone(),
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+                code: "file-error".to_string(),
+                message: error.clone(),
+                failure: true,
+            });
+        }
+        for diagnostic in file.report.all_diagnostics() {
+            let (line, column) = line_col(&file.sql, diagnostic.span.start);
+            let (end_line, end_column) = line_col(&file.sql, diagnostic.span.end);
+            problems.push(Finding {
+                path: path.clone(),
+                line,
+                column,
+                end_line,
+                end_column,
+                code: diagnostic.code.as_str().to_string(),
+                message: diagnostic.message.clone(),
+                failure: is_failure(diagnostic.code),
+            });
+        }
+    }
+    problems.extend(run.findings.iter().cloned());
+    problems
 }
 
 /// The stable kebab-case name of a proof kind, shared by every format.

@@ -29,10 +29,17 @@ pub fn write(run: &Run, options: &Options, out: &mut dyn Write) -> io::Result<()
             writeln!(out, "{rendered}\n")?;
         }
     }
+    for finding in &run.findings {
+        writeln!(
+            out,
+            "error[{}]: {}\n  --> {}:{}:{}\n",
+            finding.code, finding.message, finding.path, finding.line, finding.column
+        )?;
+    }
     writeln!(
         out,
         "checked {}, {}: {}",
-        plural(run.files.len(), "file"),
+        plural(run.files.len() + run.rust_files, "file"),
         plural(run.statement_count(), "statement"),
         plural(run.problem_count(), "problem"),
     )

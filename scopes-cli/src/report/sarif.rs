@@ -1,0 +1,87 @@
+//! The SARIF 2.1.0 format, for code-scanning upload: one run, rules = the diagnostic codes that
+//! occur, one result (level `error`) per problem with its file (relative URI) and region.
+
+use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+use serde_json::{json, Value};
+
+use super::problems;
+use crate::check::Run;
+
+/// The SARIF schema the document declares.
+pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// A one-line description of a diagnostic code, for the rule's `shortDescription`.
+fn describe(code: &str) -> String {
+    match code {
+        crate::rust::UNSCOPED_RAW_SQL => {
+            "Raw sqlx SQL that bypasses the scoped macros and is not proven scoped".to_string()
+        }
+        crate::rust::DYNAMIC_SQL => {
+            "SQL built at run time: its tenant scope cannot be checked".to_string()
+        }
+        crate::rust::ALLOW_WITHOUT_REASON => {
+            "A `// scopes: allow()` comment without a reason".to_string()
+        }
+        other => format!("sqlx-scopes: {}", other.replace('-', " ")),
+    }
+}
+
+/// The SARIF document of a run.
+pub fn document(run: &Run) -> Value {
+    let problems = problems(run);
+    let codes: BTreeSet<&str> = problems.iter().map(|p| p.code.as_str()).collect();
+    let rules: Vec<Value> = codes
+        .iter()
+        .map(|code| {
+            json!({
+                "id": code,
+                "name": code,
+                "shortDescription": { "text": describe(code) },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = problems
+        .iter()
+        .map(|p| {
+            json!({
+                "ruleId": p.code,
+                "level": "error",
+                "message": { "text": p.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": p.path },
+                        "region": {
+                            "startLine": p.line,
+                            "startColumn": p.column,
+                            "endLine": p.end_line.max(p.line),
+                            "endColumn": if p.end_line > p.line { p.end_column } else { p.end_column.max(p.column) },
+                        }
+                    }
+                }]
+            })
+        })
+        .collect();
+    json!({
+        "version": "2.1.0",
+        "$schema": SCHEMA,
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "scopes",
+                    "version": env!("CARGO_PKG_VERSION"),
+                    "informationUri": env!("CARGO_PKG_REPOSITORY"),
+                    "rules": rules,
+                }
+            },
+            "results": results,
+        }]
+    })
+}
+
+/// Writes the run as SARIF.
+pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(run))?;
+    writeln!(out)
+}
