@@ -220,6 +220,12 @@ impl<'a> Checker<'a> {
 }
 
 fn display(path: &Path) -> String {
+    // Paths under the working directory are shown relative to it (SARIF wants relative URIs).
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let path = match path.strip_prefix(&cwd) {
+        Ok(relative) if path.is_absolute() && !relative.as_os_str().is_empty() => relative,
+        _ => path,
+    };
     let text = path.to_string_lossy().replace('\\', "/");
     text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }

@@ -309,13 +309,14 @@ fn check_marker_unknown_dimension_err() {
 
 /// The problems of the Rust fixture crate, as (path, line, column, code): every bypass and every
 /// unscoped statement, nothing else.
-const RUST_PROBLEMS: [(&str, u64, u64, &str); 14] = [
+const RUST_PROBLEMS: [(&str, u64, u64, &str); 15] = [
     ("queries/unscoped_posts.sql", 2, 6, "missing-scope-filter"),
     ("src/allowed.rs", 6, 1, "allow-without-reason"),
     ("src/allowed.rs", 7, 32, "unscoped-raw-sql"),
     ("src/bad.rs", 5, 70, "missing-scope-filter"),
     ("src/bad.rs", 7, 16, "missing-scope-link"),
     ("src/bad.rs", 9, 51, "missing-scope-filter"),
+    ("src/bad.rs", 10, 26, "missing-scope-filter"),
     ("src/raw.rs", 3, 32, "unscoped-raw-sql"),
     ("src/raw.rs", 4, 58, "unscoped-raw-sql"),
     ("src/raw.rs", 5, 31, "unscoped-raw-sql"),
@@ -489,6 +490,28 @@ fn check_rust_invalid_marker_err() {
     assert!(
         out.stdout
             .starts_with("::error file=../invalid_marker.rs,line=3,col=19,"),
+        "{}",
+        out.transcript()
+    );
+}
+
+#[test]
+fn check_rust_absolute_path_err() {
+    let dir = fixtures().join("rust/app");
+    let out = scopes(
+        "rust/app",
+        &[
+            "check",
+            "--format",
+            "github",
+            &dir.join("src/bad.rs").to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.code, Some(1), "{}", out.transcript());
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l.starts_with("::error file=src/bad.rs,line=5,col=70,")),
         "{}",
         out.transcript()
     );
