@@ -16,7 +16,8 @@ pub struct Opt {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check .sql files: exit 0 when every statement is scoped, 1 when one is not, 2 on errors.
+    /// Check .sql files and Rust sources: exit 0 when every statement is scoped, 1 when one is
+    /// not (or bypasses the check), 2 on errors.
     Check(CheckArgs),
 }
 

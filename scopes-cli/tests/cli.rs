@@ -516,3 +516,19 @@ fn check_rust_absolute_path_err() {
         out.transcript()
     );
 }
+
+#[test]
+fn check_rust_workspace_err() {
+    // Each crate uses its own scopes.toml: `posts` is scoped in crate a only.
+    let out = scopes("rust/workspace", &["check", "--format", "github", "."]);
+    assert_eq!(out.code, Some(1), "{}", out.transcript());
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", out.transcript());
+    assert!(
+        lines[0].starts_with(
+            "::error file=crates/a/src/lib.rs,line=2,col=36,endLine=2,endColumn=41,title=unscoped-raw-sql::"
+        ),
+        "{}",
+        out.transcript()
+    );
+}
