@@ -200,12 +200,15 @@ impl<'a> Checker<'a> {
         let mut findings = visitor.findings;
         for (line, allow) in &visitor.allows {
             if allow.trim().is_empty() {
+                let text = source.lines().nth(line - 1).unwrap_or_default();
+                let start = text.rfind("// scopes:").or_else(|| text.find("//"));
+                let column = start.map_or(1, |at| text[..at].chars().count() + 1);
                 findings.push(Finding {
                     path: visitor.path.clone(),
                     line: *line,
-                    column: 1,
+                    column,
                     end_line: *line,
-                    end_column: 1,
+                    end_column: text.chars().count().max(column) + 1,
                     code: ALLOW_WITHOUT_REASON.to_string(),
                     message: "`// scopes: allow()` needs a reason: `// scopes: allow(<why this SQL is safe>)`".to_string(),
                     failure: false,
@@ -234,11 +237,17 @@ fn display(path: &Path) -> String {
 fn allows(source: &str) -> HashMap<usize, String> {
     let mut found = HashMap::new();
     for (index, line) in source.lines().enumerate() {
-        let Some(at) = line.find("//") else {
-            continue;
-        };
-        let comment = line[at + 2..].trim_start_matches('/').trim_start();
-        let Some(rest) = comment.strip_prefix("scopes:") else {
+        // The last `//` that starts a `scopes:` comment (a string before it may hold `//`).
+        let Some(rest) = line
+            .match_indices("//")
+            .filter_map(|(at, _)| {
+                line[at + 2..]
+                    .trim_start_matches('/')
+                    .trim_start()
+                    .strip_prefix("scopes:")
+            })
+            .last()
+        else {
             continue;
         };
         let Some(rest) = rest.trim_start().strip_prefix("allow") else {
@@ -628,8 +637,9 @@ mod tests {
 
     #[test]
     fn allows_ok() {
-        let found =
-            allows("x\n  // scopes: allow(migrations run as admin)\ny // scopes: allow()\n");
+        let found = allows(
+            "x\n  // scopes: allow(migrations run as admin)\ny(\"//\") // scopes: allow()\n",
+        );
         assert_eq!(
             found.get(&2).map(String::as_str),
             Some("migrations run as admin")

@@ -311,7 +311,7 @@ fn check_marker_unknown_dimension_err() {
 /// unscoped statement, nothing else.
 const RUST_PROBLEMS: [(&str, u64, u64, &str); 15] = [
     ("queries/unscoped_posts.sql", 2, 6, "missing-scope-filter"),
-    ("src/allowed.rs", 6, 1, "allow-without-reason"),
+    ("src/allowed.rs", 6, 5, "allow-without-reason"),
     ("src/allowed.rs", 7, 32, "unscoped-raw-sql"),
     ("src/bad.rs", 5, 70, "missing-scope-filter"),
     ("src/bad.rs", 7, 16, "missing-scope-link"),

@@ -29,12 +29,12 @@ pub fn write(run: &Run, options: &Options, out: &mut dyn Write) -> io::Result<()
             writeln!(out, "{rendered}\n")?;
         }
     }
+    let mut sources = std::collections::HashMap::new();
     for finding in &run.findings {
-        writeln!(
-            out,
-            "error[{}]: {}\n  --> {}:{}:{}\n",
-            finding.code, finding.message, finding.path, finding.line, finding.column
-        )?;
+        let source = sources
+            .entry(finding.path.clone())
+            .or_insert_with(|| std::fs::read_to_string(&finding.path).ok());
+        write_finding(finding, source.as_deref(), out)?;
     }
     writeln!(
         out,
@@ -99,4 +99,37 @@ fn verdict(statement: &StatementReport) -> String {
         0 => "scoped".to_string(),
         n => format!("not scoped ({})", plural(n, "problem")),
     }
+}
+
+/// A Rust-source finding, rustc-style: header, location, and the source line with a caret under
+/// the problem (when the file can be read again).
+fn write_finding(
+    finding: &crate::rust::Finding,
+    source: Option<&str>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "error[{}]: {}", finding.code, finding.message)?;
+    let gutter = " ".repeat(finding.line.to_string().len());
+    writeln!(
+        out,
+        "{gutter}--> {}:{}:{}",
+        finding.path, finding.line, finding.column
+    )?;
+    let line = source.and_then(|s| s.lines().nth(finding.line.saturating_sub(1)));
+    if let Some(line) = line {
+        let width = if finding.end_line == finding.line && finding.end_column > finding.column {
+            finding.end_column - finding.column
+        } else {
+            1
+        };
+        let pad: String = line
+            .chars()
+            .take(finding.column.saturating_sub(1))
+            .map(|c| if c == '\t' { '\t' } else { ' ' })
+            .collect();
+        writeln!(out, "{gutter} |")?;
+        writeln!(out, "{} | {line}", finding.line)?;
+        writeln!(out, "{gutter} | {pad}{}", "^".repeat(width))?;
+    }
+    writeln!(out)
 }
