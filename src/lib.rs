@@ -35,6 +35,10 @@ pub use scopes_runtime::{
     Error, IntoValue, Mode, Run, RunExecute, Scope, ScopeError, Scoped, Value,
 };
 
+/// axum 0.8 integration: the `Scope` extractor and the resolving layer (feature `axum`).
+#[cfg(feature = "axum")]
+pub use scopes_runtime::axum;
+
 mod macros;
 
 /// Support for the code the macros generate. Not public API: it changes without notice.

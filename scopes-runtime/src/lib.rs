@@ -3,6 +3,8 @@
 //! Depends on sqlx only (never on the analyzer), so applications do not link the SQL parser.
 #![forbid(missing_docs)]
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod bind;
 mod error;
 mod private;
