@@ -87,7 +87,7 @@ impl Config {
 
     /// The scope rules of a table, by name: case-insensitive, schema qualifier ignored.
     pub fn table_scope(&self, name: &str) -> Option<&TableScope> {
-        self.tables.get(&crate::schema::normalize_name(name))
+        self.tables.get(crate::schema::normalized(name).as_ref())
     }
 
     /// Reads and validates a scopes.toml file. See [`Config::parse`].

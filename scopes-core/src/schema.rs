@@ -14,9 +14,22 @@ use crate::config::{ConfigError, Dialect};
 /// Normalizes a table or column name for lookups: lowercase, quotes removed, schema qualifier
 /// (`public.`, `main.`, any `x.`) dropped.
 pub fn normalize_name(name: &str) -> String {
+    normalized(name).into_owned()
+}
+
+/// [`normalize_name`] without a copy when the name is already normal (the common case: lookups
+/// run for every table occurrence of every checked statement).
+pub(crate) fn normalized(name: &str) -> std::borrow::Cow<'_, str> {
     let last = name.rsplit('.').next().unwrap_or(name);
-    last.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']')
-        .to_lowercase()
+    let bare = last.trim_matches(|c| c == '"' || c == '`' || c == '[' || c == ']');
+    if bare
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        std::borrow::Cow::Owned(bare.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(bare)
+    }
 }
 
 /// One column of a table.
@@ -105,12 +118,12 @@ pub struct Schema {
 impl Schema {
     /// A table by name (case-insensitive, qualifier ignored).
     pub fn table(&self, name: &str) -> Option<&TableDef> {
-        self.tables.get(&normalize_name(name))
+        self.tables.get(normalized(name).as_ref())
     }
 
     /// A view by name (case-insensitive, qualifier ignored).
     pub fn view(&self, name: &str) -> Option<&ViewDef> {
-        self.views.get(&normalize_name(name))
+        self.views.get(normalized(name).as_ref())
     }
 
     /// Reads every sqlx migration of `dir` (`<version>_<name>.sql` or `.up.sql`; `.down.sql` is

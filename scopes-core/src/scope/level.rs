@@ -12,7 +12,7 @@ use sqlparser::ast::{
 };
 
 use super::expr::{atom, classify, conjuncts, scan, strip, Atom, Conjunct, Scan};
-use super::facts::{Classes, Fact, Facts, Term};
+use super::facts::{Classes, Fact, Facts, Name, Term};
 use super::names::{resolve, Cols, Namespace};
 use super::relation::{Applies, Cond, CondKind, Occ, OccKind, Walk};
 use super::{Analyzer, Env, LevelView, OutCol, QueryOut};
@@ -77,7 +77,7 @@ pub(crate) struct LevelCtx<'a, 'q> {
 type Analyses = Vec<(Vec<Facts>, QueryOut)>;
 
 /// Facts a subquery gives columns of the enclosing level: (occurrence, column, facts).
-type OuterFacts = Vec<(usize, String, Facts)>;
+type OuterFacts = Vec<(usize, Name, Facts)>;
 
 /// Checks a write statement runs on the proven level; returns more diagnostics.
 pub(crate) type Post<'a, 'c, 'q> = dyn FnMut(&mut Analyzer<'c>, &LevelCtx<'_, 'q>, &[(*const Query, OutCol)]) -> Vec<Diagnostic>
@@ -142,7 +142,7 @@ impl<'q> LevelCtx<'_, 'q> {
         scalars: &[(*const Query, OutCol)],
     ) -> (Facts, bool) {
         match atom(expr) {
-            Atom::Placeholder(d) => (Facts::from([Fact::Scope(d)]), false),
+            Atom::Placeholder(d) => (Facts::from([Fact::Scope(d.into())]), false),
             Atom::Column(parts) => match self.resolve(&parts) {
                 Some(t) => self.term_facts(&t),
                 None => (Facts::new(), true),
@@ -160,7 +160,7 @@ impl<'q> LevelCtx<'_, 'q> {
 /// The term of an atom at a level, if it has one.
 fn term_of(a: &Atom<'_>, ns: &Namespace, outer: &[&LevelView]) -> Option<Term> {
     match a {
-        Atom::Placeholder(d) => Some(Term::Placeholder(d.clone())),
+        Atom::Placeholder(d) => Some(Term::Placeholder(Name::from(d.as_str()))),
         Atom::Column(parts) => {
             let outer: Vec<&Namespace> = outer.iter().map(|v| &v.ns).collect();
             resolve(parts, ns, &outer)
@@ -192,13 +192,13 @@ pub(crate) fn table_seed<'a>(
     let mut out = Facts::new();
     for dim in proven {
         out.insert(Fact::Key {
-            table: table.to_string(),
-            column: column.to_string(),
-            dim: dim.clone(),
+            table: table.into(),
+            column: column.into(),
+            dim: Name::from(dim.as_str()),
         });
         if let Some(ScopeRule::Column(c)) = scope.rules.get(dim) {
             if c == column {
-                out.insert(Fact::Scope(dim.clone()));
+                out.insert(Fact::Scope(Name::from(dim.as_str())));
             }
         }
     }
@@ -350,7 +350,7 @@ fn term_facts_in(
 /// The fact an occurrence's rule needs on one of its columns.
 fn obligation(table_rule: &ScopeRule, dim: &str) -> (String, Fact) {
     match table_rule {
-        ScopeRule::Column(c) => (c.clone(), Fact::Scope(dim.to_string())),
+        ScopeRule::Column(c) => (c.clone(), Fact::Scope(dim.into())),
         ScopeRule::ForeignKey {
             column,
             parent,
@@ -358,9 +358,9 @@ fn obligation(table_rule: &ScopeRule, dim: &str) -> (String, Fact) {
         } => (
             column.clone(),
             Fact::Key {
-                table: parent.clone(),
-                column: parent_column.clone(),
-                dim: dim.to_string(),
+                table: Name::from(parent.as_str()),
+                column: Name::from(parent_column.as_str()),
+                dim: dim.into(),
             },
         ),
     }
@@ -619,7 +619,7 @@ impl<'c> Analyzer<'c> {
                 ..OutCol::default()
             };
             if let Some(d) = &e.placeholder {
-                col.facts.insert(Fact::Scope(d.clone()));
+                col.facts.insert(Fact::Scope(Name::from(d.as_str())));
             } else if let Some(p) = e.subquery {
                 if let Some((_, c)) = scalars.iter().find(|(q, _)| std::ptr::eq(*q, p)) {
                     col.facts = c.facts.clone();
@@ -711,7 +711,7 @@ impl<'c> Analyzer<'c> {
                             .zip(&q.cols)
                             .map(|(n, c)| match n {
                                 Some(n) => classes
-                                    .facts(&Term::Local(i, n.clone()))
+                                    .facts(&Term::Local(i, Name::from(n.as_str())))
                                     .difference(&c.facts)
                                     .cloned()
                                     .chain(assumed_at(assumed, n, &names))
@@ -776,16 +776,16 @@ impl<'c> Analyzer<'c> {
                     // A row whose unique key equals the key of an in-scope row of the same
                     // table is that row (`id IN (SELECT id FROM posts WHERE site_id = :site)`).
                     let uniques = self.unique_columns(&scope.table);
-                    let key = if classes.has(&Term::Local(i, column.clone()), &fact) {
+                    let key = if classes.has(&Term::Local(i, Name::from(column.as_str())), &fact) {
                         None
                     } else {
                         let hit = uniques.into_iter().find(|k| {
                             classes.has(
-                                &Term::Local(i, k.clone()),
+                                &Term::Local(i, Name::from(k.as_str())),
                                 &Fact::Key {
-                                    table: scope.table.clone(),
-                                    column: k.clone(),
-                                    dim: dim.clone(),
+                                    table: Name::from(scope.table.as_str()),
+                                    column: Name::from(k.as_str()),
+                                    dim: Name::from(dim.as_str()),
                                 },
                             )
                         });
@@ -983,7 +983,7 @@ impl<'c> Analyzer<'c> {
             for t in terms {
                 if let Term::Local(o, c) = &t {
                     if *o == i {
-                        m.insert(c.clone(), classes.facts(&t));
+                        m.insert(c.to_string(), classes.facts(&t));
                     }
                 }
             }
@@ -1014,7 +1014,7 @@ impl<'c> Analyzer<'c> {
                 for c in o.cols.names() {
                     entries.push(Entry {
                         name: Some(c.clone()),
-                        term: Some(Term::Local(i, c.clone())),
+                        term: Some(Term::Local(i, Name::from(c.as_str()))),
                         placeholder: None,
                         subquery: None,
                     });

@@ -51,7 +51,7 @@ pub(crate) struct QueryOut {
     /// Whether `cols` may be incomplete (a `*` over a relation with unknown columns).
     pub cols_unknown: bool,
     /// Facts about outer columns that hold whenever the query returns a row (for EXISTS).
-    pub outer_facts: Vec<(usize, String, Facts)>,
+    pub outer_facts: Vec<(usize, facts::Name, Facts)>,
     /// Problems found.
     pub diags: Vec<Diagnostic>,
     /// Occurrences of scoped tables, with their proofs.

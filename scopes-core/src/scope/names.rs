@@ -112,13 +112,13 @@ impl Namespace {
 pub(crate) fn resolve(parts: &[String], local: &Namespace, outer: &[&Namespace]) -> Option<Term> {
     let column = parts.last()?.clone();
     match local.find(parts) {
-        Found::Occurrence(i) => return Some(Term::Local(i, column)),
+        Found::Occurrence(i) => return Some(Term::Local(i, column.into())),
         Found::Unclear => return None,
         Found::NotHere => {}
     }
     for (up, ns) in outer.iter().enumerate() {
         match ns.find(parts) {
-            Found::Occurrence(i) => return Some(Term::Outer(up, i, column)),
+            Found::Occurrence(i) => return Some(Term::Outer(up, i, column.into())),
             Found::Unclear => return None,
             Found::NotHere => {}
         }

@@ -183,7 +183,7 @@ impl<'c> Analyzer<'c> {
                     for (k, e) in row.content.iter().enumerate() {
                         let f: Facts = match super::expr::placeholder_name(e) {
                             Some(d) if self.config.dimensions.contains_key(d) => {
-                                Facts::from([Fact::Scope(d.to_string())])
+                                Facts::from([Fact::Scope(d.into())])
                             }
                             _ => Facts::new(),
                         };

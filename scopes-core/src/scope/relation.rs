@@ -10,7 +10,7 @@ use sqlparser::ast::{
 use sqlparser::tokenizer::Span;
 
 use super::expr::{classify, conjuncts, Conjunct};
-use super::facts::Term;
+use super::facts::{Name, Term};
 use super::names::{Cols, Found, Namespace};
 use super::{Analyzer, Env, OutCol};
 use crate::config::{ScopeRule, TableScope};
@@ -251,7 +251,10 @@ impl<'c> Analyzer<'c> {
             let r = side_find(walk, right, col);
             if let (Some(l), Some(r)) = (l, r) {
                 walk.conds.push(Cond {
-                    kind: CondKind::Same(Term::Local(l, col.clone()), Term::Local(r, col.clone())),
+                    kind: CondKind::Same(
+                        Term::Local(l, Name::from(col.as_str())),
+                        Term::Local(r, Name::from(col.as_str())),
+                    ),
                     applies: applies.clone(),
                 });
             }

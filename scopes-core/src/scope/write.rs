@@ -10,7 +10,7 @@ use sqlparser::ast::{
 };
 
 use super::expr::placeholder_name;
-use super::facts::{Fact, Facts};
+use super::facts::{Fact, Facts, Name};
 use super::level::{LevelCtx, LevelInput, Node};
 use super::names::Cols;
 use super::relation::{last_name, Occ, OccKind};
@@ -190,9 +190,9 @@ impl<'c> Analyzer<'c> {
                     let proven = is_null(&a.value)
                         || dims.iter().all(|d| {
                             facts.contains(&Fact::Key {
-                                table: parent.clone(),
-                                column: parent_column.clone(),
-                                dim: d.clone(),
+                                table: Name::from(parent.as_str()),
+                                column: Name::from(parent_column.as_str()),
+                                dim: Name::from(d.as_str()),
                             })
                         });
                     if !proven {
@@ -571,9 +571,9 @@ impl<'c> Analyzer<'c> {
                 let proven = *all_null
                     || dims.iter().all(|d| {
                         facts.contains(&Fact::Key {
-                            table: parent.clone(),
-                            column: parent_column.clone(),
-                            dim: d.clone(),
+                            table: Name::from(parent.as_str()),
+                            column: Name::from(parent_column.as_str()),
+                            dim: Name::from(d.as_str()),
                         })
                     });
                 if !proven {
@@ -842,7 +842,7 @@ impl<'c> Analyzer<'c> {
     /// Facts of an inserted value: the placeholder, or a scalar subquery already analyzed.
     fn value_facts(&self, e: &Expr, scalars: &Scalars) -> (Facts, bool) {
         if let Some(d) = placeholder_name(e) {
-            return (Facts::from([Fact::Scope(d.to_string())]), false);
+            return (Facts::from([Fact::Scope(d.into())]), false);
         }
         match super::expr::atom(e) {
             super::expr::Atom::Subquery(q) => scalars
@@ -871,7 +871,7 @@ fn rule_column(rule: &ScopeRule) -> String {
 /// The column a rule keeps the scope in, and the fact a value there needs.
 fn rule_fact(rule: &ScopeRule, dim: &str) -> (String, Fact) {
     match rule {
-        ScopeRule::Column(c) => (c.clone(), Fact::Scope(dim.to_string())),
+        ScopeRule::Column(c) => (c.clone(), Fact::Scope(dim.into())),
         ScopeRule::ForeignKey {
             column,
             parent,
@@ -879,9 +879,9 @@ fn rule_fact(rule: &ScopeRule, dim: &str) -> (String, Fact) {
         } => (
             column.clone(),
             Fact::Key {
-                table: parent.clone(),
-                column: parent_column.clone(),
-                dim: dim.to_string(),
+                table: Name::from(parent.as_str()),
+                column: Name::from(parent_column.as_str()),
+                dim: dim.into(),
             },
         ),
     }
