@@ -751,7 +751,7 @@ impl<'c> Analyzer<'c> {
             // Scoped tables.
             let mut cache: HashMap<Vec<u32>, Classes> = HashMap::new();
             for i in 0..walk.occs.len() {
-                let Some(scope) = walk.occs[i].scope().cloned() else {
+                let Some(scope) = walk.occs[i].scope_rc() else {
                     continue;
                 };
                 for (dim, rule) in &scope.rules {
@@ -1257,9 +1257,9 @@ fn assumed_at(assumed: &[Facts], name: &str, names: &[Option<String>]) -> Vec<Fa
 fn output_cols(a: &QueryOut) -> Cols {
     let names: Vec<String> = a.cols.iter().filter_map(|c| c.name.clone()).collect();
     if a.cols_unknown || names.len() != a.cols.len() {
-        Cols::Partial(names)
+        Cols::Partial(names.into())
     } else {
-        Cols::Known(names)
+        Cols::Known(names.into())
     }
 }
 

@@ -13,7 +13,7 @@ mod query;
 mod relation;
 mod write;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use sqlparser::ast::{Query, Spanned, Statement};
@@ -78,7 +78,7 @@ pub(crate) struct LevelView {
 /// The part of an occurrence's state that gives facts to all its columns.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Seed {
-    table: Option<(String, crate::config::TableScope, Vec<String>)>,
+    table: Option<(String, std::rc::Rc<crate::config::TableScope>, Vec<String>)>,
     given: Option<(Vec<OutCol>, names::Cols)>,
 }
 
@@ -205,6 +205,10 @@ pub(crate) struct Analyzer<'c> {
     pub seen_relations: HashSet<(u64, u64)>,
     /// The byte range of the statement being analyzed (fallback span).
     pub statement_span: Range<usize>,
+    /// Scope rules per table, copied from the config once per check and then shared.
+    scope_cache: HashMap<String, std::rc::Rc<crate::config::TableScope>>,
+    /// Column lists of schema tables and views, built once per check and then shared.
+    columns_cache: HashMap<String, Option<std::rc::Rc<[String]>>>,
 }
 
 impl<'c> Analyzer<'c> {
@@ -217,8 +221,40 @@ impl<'c> Analyzer<'c> {
             budget: BUDGET,
             exhausted: false,
             seen_relations: HashSet::new(),
+            scope_cache: HashMap::new(),
+            columns_cache: HashMap::new(),
             statement_span: 0..sql.len(),
         }
+    }
+
+    /// The shared copy of a table's scope rules.
+    pub(crate) fn table_scope_rc(
+        &mut self,
+        scope: &crate::config::TableScope,
+    ) -> std::rc::Rc<crate::config::TableScope> {
+        if let Some(rc) = self.scope_cache.get(&scope.table) {
+            return rc.clone();
+        }
+        let rc = std::rc::Rc::new(scope.clone());
+        self.scope_cache.insert(scope.table.clone(), rc.clone());
+        rc
+    }
+
+    /// The columns of a schema table or view, when the schema knows them.
+    pub(crate) fn schema_columns(&mut self, table: &str) -> Option<std::rc::Rc<[String]>> {
+        if let Some(cols) = self.columns_cache.get(table) {
+            return cols.clone();
+        }
+        let cols: Option<std::rc::Rc<[String]>> = self.config.schema.as_ref().and_then(|s| {
+            s.table(table)
+                .map(|t| t.columns.iter().map(|c| c.name.clone()).collect())
+                .or_else(|| {
+                    s.view(table)
+                        .and_then(|v| v.columns.as_deref().map(Into::into))
+                })
+        });
+        self.columns_cache.insert(table.to_string(), cols.clone());
+        cols
     }
 
     /// Byte range of a sqlparser span, falling back to the statement.

@@ -2,15 +2,18 @@
 //! denotes. When a reference cannot be resolved for certain, it resolves to nothing, and an
 //! unresolved reference never proves anything.
 
+use std::rc::Rc;
+
 use super::facts::Term;
 
-/// The columns an occurrence is known to have.
+/// The columns an occurrence is known to have (shared: namespaces are cloned for every level
+/// view).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Cols {
     /// Exactly these (from the schema, or a derived table's select list).
-    Known(Vec<String>),
+    Known(Rc<[String]>),
     /// At least these; others may exist (no schema, or `*` over an unknown table).
-    Partial(Vec<String>),
+    Partial(Rc<[String]>),
 }
 
 impl Cols {
@@ -110,7 +113,7 @@ impl Namespace {
 /// Resolves a column reference against the current level, then the enclosing levels
 /// (innermost first). `outer` lists the enclosing namespaces, nearest first.
 pub(crate) fn resolve(parts: &[String], local: &Namespace, outer: &[&Namespace]) -> Option<Term> {
-    let column = parts.last()?.clone();
+    let column = parts.last()?.as_str();
     match local.find(parts) {
         Found::Occurrence(i) => return Some(Term::Local(i, column.into())),
         Found::Unclear => return None,
@@ -147,7 +150,10 @@ mod tests {
 
     #[test]
     fn qualified_ok() {
-        let n = ns(&[("p", Cols::Partial(vec![])), ("c", Cols::Partial(vec![]))]);
+        let n = ns(&[
+            ("p", Cols::Partial(Rc::from([]))),
+            ("c", Cols::Partial(Rc::from([]))),
+        ]);
         assert_eq!(
             resolve(&v(&["c", "x"]), &n, &[]),
             Some(Term::Local(1, "x".into()))
@@ -160,13 +166,13 @@ mod tests {
 
     #[test]
     fn unqualified_inner_shadows_outer_ok() {
-        let inner = ns(&[("c", Cols::Known(v(&["site_id"])))]);
-        let outer = ns(&[("p", Cols::Known(v(&["site_id"])))]);
+        let inner = ns(&[("c", Cols::Known(v(&["site_id"]).into()))]);
+        let outer = ns(&[("p", Cols::Known(v(&["site_id"]).into()))]);
         assert_eq!(
             resolve(&v(&["site_id"]), &inner, &[&outer]),
             Some(Term::Local(0, "site_id".into()))
         );
-        let inner = ns(&[("c", Cols::Known(v(&["body"])))]);
+        let inner = ns(&[("c", Cols::Known(v(&["body"]).into()))]);
         assert_eq!(
             resolve(&v(&["site_id"]), &inner, &[&outer]),
             Some(Term::Outer(0, 0, "site_id".into()))
@@ -176,13 +182,13 @@ mod tests {
     #[test]
     fn unqualified_unclear_err() {
         // an inner table that may have the column hides the outer one: unresolved
-        let inner = ns(&[("c", Cols::Partial(vec![]))]);
-        let outer = ns(&[("p", Cols::Known(v(&["site_id"])))]);
+        let inner = ns(&[("c", Cols::Partial(Rc::from([])))]);
+        let outer = ns(&[("p", Cols::Known(v(&["site_id"]).into()))]);
         assert_eq!(resolve(&v(&["site_id"]), &inner, &[&outer]), None);
         // two tables that have it: ambiguous
         let both = ns(&[
-            ("a", Cols::Known(v(&["site_id"]))),
-            ("b", Cols::Known(v(&["site_id"]))),
+            ("a", Cols::Known(v(&["site_id"]).into())),
+            ("b", Cols::Known(v(&["site_id"]).into())),
         ]);
         assert_eq!(resolve(&v(&["site_id"]), &both, &[]), None);
     }

@@ -2,6 +2,7 @@
 //! conjuncts restrict which occurrences (an outer join's ON restricts only its nullable side).
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use sqlparser::ast::{
     Expr, JoinConstraint, JoinOperator, ObjectName, Query, Spanned, TableAlias, TableFactor,
@@ -40,7 +41,8 @@ pub(crate) enum OccKind<'q> {
     /// A base table or view; `scope` when it is listed in `[tables]`.
     Table {
         table: String,
-        scope: Option<TableScope>,
+        /// Shared with every other occurrence of the table in this statement.
+        scope: Option<std::rc::Rc<TableScope>>,
     },
     /// A derived table, or a reference to a CTE (analyzed in the CTE's own environment).
     Derived {
@@ -83,7 +85,15 @@ impl Occ<'_> {
     /// The scope rules, for a scoped table.
     pub(crate) fn scope(&self) -> Option<&TableScope> {
         match &self.kind {
-            OccKind::Table { scope, .. } => scope.as_ref(),
+            OccKind::Table { scope, .. } => scope.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The scope rules, shared (cheap to keep while the occurrence list changes).
+    pub(crate) fn scope_rc(&self) -> Option<std::rc::Rc<TableScope>> {
+        match &self.kind {
+            OccKind::Table { scope, .. } => scope.clone(),
             _ => None,
         }
     }
@@ -313,9 +323,10 @@ impl<'c> Analyzer<'c> {
                         a.columns
                             .iter()
                             .map(|c| c.name.value.to_lowercase())
-                            .collect(),
+                            .collect::<Vec<_>>()
+                            .into(),
                     ),
-                    None => Cols::Partial(Vec::new()),
+                    None => Cols::Partial(Rc::from([])),
                 },
                 proven: BTreeMap::new(),
                 access: "read",
@@ -389,7 +400,7 @@ impl<'c> Analyzer<'c> {
             span,
             nullable: false,
             kind: OccKind::Opaque,
-            cols: Cols::Partial(Vec::new()),
+            cols: Cols::Partial(Rc::from([])),
             proven: BTreeMap::new(),
             access: "read",
         };
@@ -397,9 +408,9 @@ impl<'c> Analyzer<'c> {
             if let Some((cte, cte_env)) = env.cte(&table) {
                 cte.referenced.set(true);
                 occ.cols = if cte.columns.is_empty() {
-                    Cols::Partial(Vec::new())
+                    Cols::Partial(Rc::from([]))
                 } else {
-                    Cols::Known(cte.columns.clone())
+                    Cols::Known(cte.columns.clone().into())
                 };
                 occ.kind = match &cte.assumed {
                     Some(cols) => OccKind::Given(cols.clone()),
@@ -430,25 +441,21 @@ impl<'c> Analyzer<'c> {
             return occ;
         }
         let schema = self.config.schema.as_ref();
-        let schema_cols = schema.and_then(|s| {
-            s.table(&table)
-                .map(|t| t.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>())
-                .or_else(|| s.view(&table).and_then(|v| v.columns.clone()))
-        });
+        let schema_cols = self.schema_columns(&table);
         if let Some(scope) = self.config.table_scope(&table) {
             occ.cols = match schema_cols {
                 Some(cols) => Cols::Known(cols),
-                None => Cols::Partial(scope_columns(scope)),
+                None => Cols::Partial(scope_columns(scope).into()),
             };
             occ.kind = OccKind::Table {
                 table,
-                scope: Some(scope.clone()),
+                scope: Some(self.table_scope_rc(scope)),
             };
             return occ;
         }
         match schema {
             Some(s) if s.table(&table).is_some() => {
-                occ.cols = Cols::Known(schema_cols.unwrap_or_default());
+                occ.cols = Cols::Known(schema_cols.unwrap_or_else(|| Rc::from([])));
             }
             Some(s) if s.view(&table).is_some() => {
                 let dims = self.view_dimensions(&table, 0);
@@ -469,7 +476,7 @@ impl<'c> Analyzer<'c> {
                 }
                 occ.cols = match schema_cols {
                     Some(c) => Cols::Known(c),
-                    None => Cols::Partial(Vec::new()),
+                    None => Cols::Partial(Rc::from([])),
                 };
             }
             Some(_) if !self.all_exempt() => {
@@ -530,7 +537,7 @@ fn opaque<'q>(name: String, alias: &Option<TableAlias>, span: Span) -> Occ<'q> {
         span,
         nullable: false,
         kind: OccKind::Opaque,
-        cols: Cols::Partial(Vec::new()),
+        cols: Cols::Partial(Rc::from([])),
         proven: BTreeMap::new(),
         access: "read",
     }

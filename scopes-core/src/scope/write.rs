@@ -753,11 +753,11 @@ impl<'c> Analyzer<'c> {
             nullable: false,
             kind: OccKind::Table {
                 table: table.to_string(),
-                scope: scope.cloned(),
+                scope: scope.map(|s| self.table_scope_rc(s)),
             },
             cols: match self.config.schema.as_ref().and_then(|s| s.table(table)) {
                 Some(t) => Cols::Known(t.columns.iter().map(|c| c.name.clone()).collect()),
-                None => Cols::Partial(Vec::new()),
+                None => Cols::Partial(std::rc::Rc::from([])),
             },
             proven: BTreeMap::new(),
             access: "update",
@@ -769,7 +769,7 @@ impl<'c> Analyzer<'c> {
             span,
             nullable: false,
             kind: OccKind::Given(excluded),
-            cols: Cols::Partial(ex_names),
+            cols: Cols::Partial(ex_names.into()),
             proven: BTreeMap::new(),
             access: "read",
         };
