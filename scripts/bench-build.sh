@@ -3,10 +3,13 @@
 # incremental rebuild of each (dependencies prebuilt; the best of 3 runs):
 #   plain-checked   sqlx::query_as!(...)          checked against SQLite (DATABASE_URL)
 #   scoped-nodb     scoped_query_as!(...)         no database at compile time
-#   scoped-checked  scoped_query_as!(...)         `checked` feature: sqlx's query_as! per variant
+#   scoped-checked  scoped_query_as!(...)         `checked` feature: sqlx's query_as! for the
+#                                                 one-value variant, the others unchecked
 #   plain-fn        sqlx::query_as::<_, T>(...)   no macro at all
 # and prints the ratios against plain-checked and the macro's own time per invocation
-# ((scoped-nodb - plain-fn) / N). Usage: scripts/bench-build.sh [N]
+# ((scoped-nodb - plain-fn) / N). The proc macros of both sides (scopes-macros, scopes-core,
+# sqlx-macros, sqlx-macros-core) are built with opt-level 3, as recommended for users.
+# Usage: scripts/bench-build.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo="$PWD"
@@ -32,6 +35,15 @@ publish = false
 [dependencies]
 sqlx-scopes = { path = "$repo", features = [$features] }
 sqlx = { version = "0.9", default-features = false, features = ["sqlite", "macros", "runtime-tokio"] }
+# Optimized proc macros (sqlx's README recommends it for its own), on both sides of the comparison.
+[profile.dev.package.scopes-macros]
+opt-level = 3
+[profile.dev.package.scopes-core]
+opt-level = 3
+[profile.dev.package.sqlx-macros]
+opt-level = 3
+[profile.dev.package.sqlx-macros-core]
+opt-level = 3
 TOML
   {
     echo '#![allow(dead_code)]'

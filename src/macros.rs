@@ -6,7 +6,9 @@
 /// The first argument is a [`Scope`](crate::Scope) expression, or `unscoped` /
 /// `unscoped(dimension, ...)` (optionally followed by a scope) to opt out explicitly.
 /// Without the `checked` feature it returns database rows (`sqlx::query` semantics); with it,
-/// sqlx's anonymous records.
+/// sqlx's anonymous records, which only the checked one-value query can produce: a statement
+/// that returns rows and has other scope modes (several values, all) is refused there (use
+/// [`scoped_query_as!`] or [`scoped_query_scalar!`]).
 #[macro_export]
 macro_rules! scoped_query {
     ($($input:tt)*) => { $crate::__private::expand_query!($crate; rows; text; $($input)*) };
@@ -14,8 +16,14 @@ macro_rules! scoped_query {
 
 /// A scoped query mapping rows to `T`: `scoped_query_as!(T, scope, "SQL", args...)`.
 ///
-/// Without the `checked` feature `T` needs `sqlx::FromRow`; with it, sqlx's `query_as!`
-/// checks the columns against the database.
+/// Without the `checked` feature `T` needs `sqlx::FromRow`. With it, sqlx's `query_as!` checks
+/// the one-value variant (columns, types, arguments) against the database, and the other scope
+/// modes (several values, all), which differ from it only in their scope predicates, decode rows
+/// through `FromRow`: so a statement with scope placeholders still needs `T: sqlx::FromRow`, and
+/// it must map the columns by their names as `query_as!` does (no `#[sqlx(rename)]`,
+/// `flatten` or `default`). A statement with sqlx's column overrides in an alias
+/// (`AS "id!"`, `AS "n: i64"`) checks every mode with `query_as!` instead, and needs no
+/// `FromRow`; so does a statement without scope placeholders.
 #[macro_export]
 macro_rules! scoped_query_as {
     ($out:ty, $($input:tt)*) => { $crate::__private::expand_query!($crate; as $out; text; $($input)*) };

@@ -1,10 +1,12 @@
 //! Turning a checked, rewritten statement into tokens: the no-database expansion
-//! (`query_as_with_result::<DB, T, _>`) and the checked one (sqlx's own `query_as!` per variant).
+//! (`query_as_with::<DB, T, _>`) and the checked one (sqlx's own `query_as!` for the one-value
+//! variant, the unchecked expansion for the others).
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use scopes_core::rewrite::{Bind, Rewritten};
+use scopes_core::rewrite::{Bind, Mode, Rewritten};
 use scopes_core::Dialect;
+use syn::spanned::Spanned;
 use syn::{Ident, LitStr, Type};
 
 use crate::input::{Input, Kind};
@@ -19,6 +21,44 @@ pub struct Plan<'a> {
     /// Files whose edits must recompile the caller.
     pub files: Vec<String>,
     pub checked: bool,
+    /// Whether the SQL renames a column with sqlx's override syntax (`AS "id!"`, `AS "n: i64"`);
+    /// in checked mode every variant is then checked (`FromRow` would look up the wrong name).
+    pub overrides: bool,
+}
+
+/// Which variants go through sqlx's checked macros.
+#[derive(Clone, Copy)]
+enum Checking {
+    /// None (the default build mode).
+    None,
+    /// Only this one, the variant where every dimension holds one value; the others are
+    /// unchecked (`FromRow`), and share one type.
+    One(usize),
+    /// Every variant, each its own type (nested `Choice`s).
+    Every,
+}
+
+/// In checked mode, sqlx checks the one-value variant: the others differ from it only in their
+/// scope predicates, so the arguments and the projection it checks are theirs too.
+fn checking(plan: &Plan) -> Checking {
+    if !plan.checked {
+        return Checking::None;
+    }
+    // sqlx's overrides in an alias: `FromRow` would look up `id!`, and a type override may name
+    // a type that only sqlx's unchecked `try_get_unchecked` accepts for that column.
+    if plan.overrides {
+        return Checking::Every;
+    }
+    let one = plan
+        .rewritten
+        .variants
+        .iter()
+        .position(|v| v.sql.is_ok() && v.modes.iter().all(|m| *m == Mode::One));
+    match one {
+        Some(i) => Checking::One(i),
+        // The all-`One` variant always exists; should it not, check every variant.
+        None => Checking::Every,
+    }
 }
 
 fn db_path(dialect: Dialect) -> TokenStream {
@@ -50,7 +90,6 @@ pub fn expand(plan: &Plan) -> TokenStream {
     let args = &input.args;
     let dims: Vec<&String> = plan.rewritten.dimensions.iter().collect();
     let index = local("__index");
-    let mut arms = Vec::new();
     let ok_variants: Vec<usize> = plan
         .rewritten
         .variants
@@ -59,12 +98,15 @@ pub fn expand(plan: &Plan) -> TokenStream {
         .filter(|(_, v)| v.sql.is_ok())
         .map(|(i, _)| i)
         .collect();
+    let checking = checking(plan);
+    let mut arms = Vec::new();
+    let mut row_check = TokenStream::new();
     for (i, variant) in plan.rewritten.variants.iter().enumerate() {
         let arm = match &variant.sql {
             Err(e) => {
                 let dim = &e.dimension;
                 let held = match e.mode {
-                    scopes_core::rewrite::Mode::Many => "several values",
+                    Mode::Many => "several values",
                     _ => "all",
                 };
                 quote! { #i => ::core::result::Result::Err(_scopes::ScopeError::__needs_one(#dim, #held).into()) }
@@ -76,12 +118,30 @@ pub fn expand(plan: &Plan) -> TokenStream {
                     .iter()
                     .map(|b| bind_value(plan, b, &arg_vars, &scope_var))
                     .collect();
-                let pos = ok_variants.iter().position(|x| *x == i).unwrap_or(0);
-                let query = if plan.checked {
-                    let q = checked_query(plan, &sql, &values);
-                    wrap_choice(q, pos, ok_variants.len())
-                } else {
-                    unchecked_query(plan, &sql, &values)
+                let query = match checking {
+                    Checking::None => unchecked_query(plan, &sql, &values),
+                    Checking::Every => {
+                        let pos = ok_variants.iter().position(|x| *x == i).unwrap_or(0);
+                        wrap_choice(checked_query(plan, &sql, &values), pos, ok_variants.len())
+                    }
+                    Checking::One(one) if ok_variants.len() <= 1 || one == i => {
+                        let q = checked_query(plan, &sql, &values);
+                        if ok_variants.len() <= 1 {
+                            q
+                        } else {
+                            quote!(_scopes::__private::Choice::A(#q))
+                        }
+                    }
+                    Checking::One(_) => {
+                        if let (Kind::As(t), true) = (&input.kind, row_check.is_empty()) {
+                            let db = db_path(plan.dialect);
+                            row_check = quote_spanned! {t.span()=>
+                                _scopes::__private::checked_row::<#db, #t>();
+                            };
+                        }
+                        let q = unchecked_query(plan, &sql, &values);
+                        quote!(_scopes::__private::unchecked_variant(#q))
+                    }
                 };
                 quote! { #i => ::core::result::Result::Ok((#sql, #query)) }
             }
@@ -109,6 +169,7 @@ pub fn expand(plan: &Plan) -> TokenStream {
         {
             use #krate as _scopes;
             #includes
+            #row_check
             #( let #arg_vars = &(#args); )*
             #run
         }

@@ -108,7 +108,8 @@ fn try_scoped(input: &Input, dialect_out: &mut Option<Dialect>) -> Result<TokenS
         && returns_rows(&sql, config.dialect)
     {
         return Err("in checked mode, `scoped_query!` cannot return anonymous records for a scoped statement: \
-                    each scope mode is its own sqlx query with its own record type. Use \
+                    sqlx names the record type of the one-value query only, and the other scope modes \
+                    cannot produce it. Use \
                     `scoped_query_as!(YourStruct, ...)` or `scoped_query_scalar!`"
             .to_string());
     }
@@ -119,7 +120,49 @@ fn try_scoped(input: &Input, dialect_out: &mut Option<Dialect>) -> Result<TokenS
         types,
         files,
         checked,
+        overrides: checked && has_overrides(&sql, config.dialect),
     }))
+}
+
+/// Whether the SQL names a column with sqlx's override syntax: a quoted identifier (or, as
+/// SQLite and MySQL accept, a string literal in alias position) containing `!`, `?` or `:`,
+/// such as `AS "id!"` or `AS "n: i64"`. Errs on the side of `true` (the cost is build time).
+fn has_overrides(sql: &str, dialect: Dialect) -> bool {
+    use sqlparser::tokenizer::{Token, Tokenizer};
+    let Ok(tokens) = Tokenizer::new(scopes_core::parse::sql_dialect(dialect), sql).tokenize()
+    else {
+        return true;
+    };
+    let marks = |s: &str| s.contains(['!', '?', ':']);
+    let mut previous: Option<&Token> = None;
+    for token in &tokens {
+        if matches!(token, Token::Whitespace(_)) {
+            continue;
+        }
+        let hit = match token {
+            Token::Word(w) => w.quote_style.is_some() && marks(&w.value),
+            Token::SingleQuotedString(s) | Token::DoubleQuotedString(s) => {
+                // An alias follows an expression or `AS`; a value follows an operator.
+                marks(s)
+                    && matches!(
+                        previous,
+                        Some(
+                            Token::Word(_)
+                                | Token::Number(..)
+                                | Token::RParen
+                                | Token::SingleQuotedString(_)
+                                | Token::DoubleQuotedString(_)
+                        )
+                    )
+            }
+            _ => false,
+        };
+        if hit {
+            return true;
+        }
+        previous = Some(token);
+    }
+    false
 }
 
 /// Whether the statement returns rows (sqlx then maps them to an anonymous record).
@@ -139,4 +182,52 @@ fn returns_rows(sql: &str, dialect: Dialect) -> bool {
         first,
         Some(Keyword::SELECT | Keyword::WITH | Keyword::VALUES)
     ) || words.any(|k| k == Keyword::RETURNING)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_are_quoted_aliases_with_marks() {
+        let yes = [
+            (r#"SELECT id AS "id!" FROM posts"#, Dialect::Sqlite),
+            (r#"SELECT COUNT(*) AS "n: i64" FROM posts"#, Dialect::Sqlite),
+            (r#"SELECT title AS "title?" FROM posts"#, Dialect::Postgres),
+            ("SELECT id AS `id!` FROM posts", Dialect::Mysql),
+            ("SELECT id AS 'id!' FROM posts", Dialect::Sqlite),
+            ("SELECT id 'id!' FROM posts", Dialect::Sqlite),
+            (
+                "SELECT id AS \"id!\" FROM posts WHERE site_id = :site",
+                Dialect::Sqlite,
+            ),
+        ];
+        for (sql, dialect) in yes {
+            assert!(has_overrides(sql, dialect), "{sql}");
+        }
+        let no = [
+            (
+                "SELECT id, title FROM posts p WHERE p.site_id = :site",
+                Dialect::Sqlite,
+            ),
+            (r#"SELECT "id" AS "post_id" FROM posts"#, Dialect::Sqlite),
+            (
+                "SELECT id FROM posts WHERE title = 'a:b!' AND slug <> 'x?'",
+                Dialect::Sqlite,
+            ),
+            (
+                "SELECT id::text FROM posts WHERE site_id = $1",
+                Dialect::Postgres,
+            ),
+            ("SELECT id FROM posts WHERE site_id = ?1", Dialect::Sqlite),
+        ];
+        for (sql, dialect) in no {
+            assert!(!has_overrides(sql, dialect), "{sql}");
+        }
+    }
+
+    #[test]
+    fn untokenizable_sql_counts_as_overrides() {
+        assert!(has_overrides("SELECT 'unterminated", Dialect::Sqlite));
+    }
 }

@@ -19,7 +19,9 @@ pub use scope::{IntoValue, Mode, Scope, Value};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::bind::{many_json, Args, ScopeType};
-    pub use crate::private::{as_scope, AsScope, Fallback, FallbackDone};
+    pub use crate::private::{
+        as_scope, checked_row, unchecked_variant, AsScope, CheckedRow, Fallback, FallbackDone,
+    };
     pub use crate::query::Choice;
     pub use crate::scope::Selection;
     pub use sqlx;

@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use futures_core::stream::BoxStream;
 
 use crate::error::{Error, ScopeError};
+use crate::query::{Choice, Run};
 use crate::scope::Scope;
 
 /// What may be passed as the scope argument of a scoped macro.
@@ -42,6 +43,34 @@ impl<T: AsScope + ?Sized> AsScope for std::sync::Arc<T> {
 pub fn as_scope<S: AsScope + ?Sized>(scope: &S) -> &Scope {
     scope.as_scope()
 }
+
+/// In the `checked` build mode, an unchecked variant next to the checked one (`Choice::A`):
+/// the bound ties its database and row type to the checked variant's, so type inference takes
+/// `query_scalar_with`'s output type from sqlx's checked macro, even when the query is never
+/// fetched (`.sql()` only).
+#[inline]
+pub fn unchecked_variant<X, Y>(query: Y) -> Choice<X, Y>
+where
+    X: Run,
+    Y: Run<Db = X::Db, Output = X::Output>,
+{
+    Choice::B(query)
+}
+
+/// `scoped_query_as!(T, ..)` in the `checked` build mode: the variants other than "one value"
+/// decode rows through `FromRow`.
+#[diagnostic::on_unimplemented(
+    message = "in the `checked` build mode, `scoped_query_as!({Self}, ..)` with a scope needs `{Self}: sqlx::FromRow`",
+    label = "add `#[derive(sqlx::FromRow)]` to `{Self}`",
+    note = "sqlx's `query_as!` checks the one-value variant; the several-values and all variants decode rows through `FromRow`"
+)]
+pub trait CheckedRow<DB: sqlx::Database> {}
+
+impl<DB: sqlx::Database, T> CheckedRow<DB> for T where T: for<'r> sqlx::FromRow<'r, DB::Row> {}
+
+/// Asserts `T: CheckedRow<DB>` at the macro's call site (for a readable error).
+#[inline]
+pub fn checked_row<DB: sqlx::Database, T: CheckedRow<DB>>() {}
 
 /// Stands in for a query whose macro reported a compile error, with the same methods, so the
 /// user sees that error alone. Never runs: the crate does not compile.
