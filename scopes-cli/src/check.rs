@@ -100,8 +100,11 @@ pub struct Run {
     pub files: Vec<FileCheck>,
     /// Rust sources checked.
     pub rust_files: usize,
-    /// Problems found in Rust sources (and the `.sql` files their file macros name).
+    /// Problems (and warnings) found in Rust sources (and the `.sql` files their file macros
+    /// name).
     pub findings: Vec<crate::rust::Finding>,
+    /// The checked `scoped_query*` invocations of the Rust sources (`--explain` prints them).
+    pub invocations: Vec<crate::rust::Invocation>,
 }
 
 impl Run {
@@ -115,18 +118,34 @@ impl Run {
             .unwrap_or(Status::Scoped)
     }
 
-    /// Statements analyzed, over every file.
+    /// Statements analyzed, over every file and every checked `scoped_query*` invocation.
     pub fn statement_count(&self) -> usize {
-        self.files.iter().map(|f| f.report.statements.len()).sum()
+        self.files
+            .iter()
+            .map(|f| f.report.statements.len())
+            .chain(self.invocations.iter().map(|i| i.report.statements.len()))
+            .sum()
     }
 
-    /// Problems found, over every file.
+    /// Problems found, over every file (warnings are not problems).
     pub fn problem_count(&self) -> usize {
         self.files
             .iter()
             .map(FileCheck::problem_count)
             .sum::<usize>()
-            + self.findings.len()
+            + self
+                .findings
+                .iter()
+                .filter(|f| f.level != crate::rust::Level::Warning)
+                .count()
+    }
+
+    /// Warnings found (they do not change the exit code).
+    pub fn warning_count(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.level == crate::rust::Level::Warning)
+            .count()
     }
 }
 

@@ -41,6 +41,13 @@ pub enum Error {
 pub fn run(opt: &Opt, out: &mut dyn Write) -> Result<Status, Error> {
     match &opt.command {
         Command::Check(args) => check(args, out),
+        Command::Explain(args) => check(
+            &CheckArgs {
+                explain: true,
+                ..args.clone()
+            },
+            out,
+        ),
     }
 }
 
@@ -72,10 +79,13 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<Status, Error> {
         None
     };
     let mut checker = rust::Checker::new(config.as_ref());
-    let findings = rust_files
-        .iter()
-        .flat_map(|path| checker.check_file(path))
-        .collect();
+    let mut findings = Vec::new();
+    let mut invocations = Vec::new();
+    for path in &rust_files {
+        let result = checker.check_file(path);
+        findings.extend(result.findings);
+        invocations.extend(result.invocations);
+    }
     let config = match config {
         Some(config) => config,
         None => Config::parse("dialect = \"sqlite\"\n", &args.config)?,
@@ -90,6 +100,7 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<Status, Error> {
         files,
         rust_files: rust_files.len(),
         findings,
+        invocations,
     };
     let options = report::Options {
         explain: args.explain,

@@ -19,10 +19,13 @@ pub enum Command {
     /// Check .sql files and Rust sources: exit 0 when every statement is scoped, 1 when one is
     /// not (or bypasses the check), 2 on errors.
     Check(CheckArgs),
+    /// Same as `check --explain`: check, and print how each scoped table occurrence was proven
+    /// (in .sql files and in `scoped_query*` invocations).
+    Explain(CheckArgs),
 }
 
-/// Options of `scopes check`.
-#[derive(Debug, Args)]
+/// Options of `scopes check` (and `scopes explain`).
+#[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// The scope contract.
     #[arg(long, value_name = "FILE", default_value = "scopes.toml")]
@@ -32,7 +35,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Also print how each scoped table occurrence was proven (text format).
+    /// Also print how each scoped table occurrence was proven, in .sql files and in
+    /// `scoped_query*` invocations (text format).
     #[arg(long)]
     pub explain: bool,
 

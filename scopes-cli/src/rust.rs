@@ -1,6 +1,7 @@
 //! Checking Rust sources: every `scoped_query!` family invocation is checked like the macro checks
 //! it, and SQL that bypasses the macros (raw sqlx calls, dynamic SQL) is flagged unless an
 //! allow comment (`// scopes: allow(<reason>)`) on the same line or the line above silences it.
+//! An allow comment that silences nothing is reported as a warning.
 
 use std::collections::HashMap;
 use std::fs;
@@ -13,7 +14,7 @@ use syn::spanned::Spanned;
 use syn::visit::Visit;
 use syn::{Expr, Ident, Lit, LitStr, Token};
 
-use scopes_core::{Config, Markers};
+use scopes_core::{Config, Markers, Report};
 
 use crate::check::{is_failure, Status};
 use crate::Error;
@@ -24,8 +25,40 @@ pub const UNSCOPED_RAW_SQL: &str = "unscoped-raw-sql";
 pub const DYNAMIC_SQL: &str = "dynamic-sql";
 /// Code of an allow comment without a reason.
 pub const ALLOW_WITHOUT_REASON: &str = "allow-without-reason";
+/// Code of an allow comment that silences nothing (a warning: it does not change the exit code).
+pub const UNUSED_ALLOW: &str = "unused-allow";
 /// Code of a Rust file that cannot be read or parsed.
 pub const RUST_ERROR: &str = "rust-error";
+
+/// How bad a finding is; each level maps to the status it gives the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// Worth a look, but the run still passes (exit 0): `unused-allow`.
+    Warning,
+    /// SQL that is not proven scoped, or bypasses the check (exit 1).
+    Error,
+    /// Something could not be checked (exit 2).
+    Failure,
+}
+
+impl Level {
+    /// The level of a problem: a failure (exit 2) or an error (exit 1).
+    pub fn of_failure(failure: bool) -> Level {
+        if failure {
+            Level::Failure
+        } else {
+            Level::Error
+        }
+    }
+
+    /// `"warning"` or `"error"`, as SARIF, GitHub annotations and the text format name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Warning => "warning",
+            Level::Error | Level::Failure => "error",
+        }
+    }
+}
 
 /// One problem found in a Rust source (or in a `.sql` file named by a file macro).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,19 +77,87 @@ pub struct Finding {
     pub code: String,
     /// The message.
     pub message: String,
-    /// Whether this means "could not be checked" (exit 2) rather than "not scoped" (exit 1).
-    pub failure: bool,
+    /// A warning (exit 0), "not scoped" (exit 1) or "could not be checked" (exit 2).
+    pub level: Level,
 }
 
 impl Finding {
-    /// The status this finding gives the run.
+    /// The status this finding gives the run: a warning leaves it `Scoped`.
     pub fn status(&self) -> Status {
-        if self.failure {
-            Status::Error
-        } else {
-            Status::Unscoped
+        match self.level {
+            Level::Warning => Status::Scoped,
+            Level::Error => Status::Unscoped,
+            Level::Failure => Status::Error,
         }
     }
+}
+
+/// A checked `scoped_query*` invocation and its analysis, for `--explain`.
+#[derive(Debug)]
+pub struct Invocation {
+    /// The Rust file holding the invocation, with `/` separators.
+    pub path: String,
+    /// 1-based line of the macro's name.
+    pub line: usize,
+    /// 1-based column (in characters) of the macro's name.
+    pub column: usize,
+    /// The macro's name, e.g. `scoped_query_as`.
+    pub name: String,
+    /// The marker given to the macro (`unscoped`, `unscoped(dim, ...)`).
+    pub markers: Markers,
+    /// The file the SQL text is in: the Rust file, or the `.sql` file of a file macro.
+    pub sql_path: String,
+    /// The SQL that was checked.
+    pub sql: String,
+    /// Where the SQL text sits in `sql_path`.
+    pub origin: Origin,
+    /// The analyzer's report on `sql`.
+    pub report: Report,
+}
+
+/// Where the checked SQL text sits in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// The SQL is the whole file (a file macro).
+    File,
+    /// The SQL is the value of a string literal.
+    Literal {
+        /// 1-based line of the literal's first value character.
+        line: usize,
+        /// 1-based column of the literal's first value character.
+        column: usize,
+        /// Whether value offsets map 1:1 onto the source (false for a string with escapes).
+        exact: bool,
+        /// 1-based column of the literal token itself (where inexact positions point).
+        token_column: usize,
+    },
+}
+
+impl Invocation {
+    /// The 1-based (line, column) in `sql_path` of byte `offset` of `sql`.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        match self.origin {
+            Origin::File => scopes_core::render::line_col(&self.sql, offset),
+            Origin::Literal {
+                line,
+                column,
+                exact: true,
+                ..
+            } => position(&self.sql, offset, (line, column)),
+            Origin::Literal {
+                line, token_column, ..
+            } => (line, token_column),
+        }
+    }
+}
+
+/// What checking one Rust file found.
+#[derive(Debug, Default)]
+pub struct FileResult {
+    /// Its problems (and warnings), sorted by position.
+    pub findings: Vec<Finding>,
+    /// Its checked `scoped_query*` invocations, in source order.
+    pub invocations: Vec<Invocation>,
 }
 
 /// The `.rs` files under the given paths: files ending in `.rs` as given, directories recursively
@@ -137,33 +238,38 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Checks one Rust file.
-    pub fn check_file(&mut self, path: &Path) -> Vec<Finding> {
+    /// Checks one Rust file. Never fails: problems become findings.
+    pub fn check_file(&mut self, path: &Path) -> FileResult {
         let display = display(path);
-        let error = |message: String| Finding {
-            path: display.clone(),
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
-            code: RUST_ERROR.to_string(),
-            message,
-            failure: true,
+        let error = |message: String| FileResult {
+            findings: vec![Finding {
+                path: display.clone(),
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 1,
+                code: RUST_ERROR.to_string(),
+                message,
+                level: Level::Failure,
+            }],
+            invocations: Vec::new(),
         };
         let source = match fs::read_to_string(path) {
             Ok(source) => source,
-            Err(err) => return vec![error(format!("cannot read {}: {err}", path.display()))],
+            Err(err) => return error(format!("cannot read {}: {err}", path.display())),
         };
         let file = match syn::parse_file(&source) {
             Ok(file) => file,
             Err(err) => {
                 let start = err.span().start();
-                let mut finding = error(format!("cannot parse {}: {err}", path.display()));
-                finding.line = start.line;
-                finding.column = start.column + 1;
-                finding.end_line = start.line;
-                finding.end_column = start.column + 1;
-                return vec![finding];
+                let mut result = error(format!("cannot parse {}: {err}", path.display()));
+                for finding in &mut result.findings {
+                    finding.line = start.line;
+                    finding.column = start.column + 1;
+                    finding.end_line = start.line;
+                    finding.end_column = start.column + 1;
+                }
+                return result;
             }
         };
         let config = match nearest(path, "scopes.toml") {
@@ -175,50 +281,75 @@ impl<'a> Checker<'a> {
                     .or_insert_with(|| Config::load(&toml).map_err(|e| e.to_string()));
                 match entry {
                     Ok(config) => config,
-                    Err(message) => return vec![error(message.clone())],
+                    Err(message) => return error(message.clone()),
                 }
             }
             None => match self.fallback {
                 Some(config) => config,
                 None => {
-                    return vec![error(format!(
+                    return error(format!(
                         "no scopes.toml found above {} (pass --config)",
                         path.display()
-                    ))]
+                    ))
                 }
             },
         };
         let crate_root = nearest(path, "Cargo.toml").unwrap_or_default();
+        let mut names = Names::default();
+        names.visit_file(&file);
         let mut visitor = Visitor {
             path: display,
             crate_root,
             config,
             allows: allows(&source),
+            names,
             findings: Vec::new(),
+            invocations: Vec::new(),
         };
         visitor.visit_file(&file);
         let mut findings = visitor.findings;
-        for (line, allow) in &visitor.allows {
-            if allow.trim().is_empty() {
-                let text = source.lines().nth(line - 1).unwrap_or_default();
-                let start = text.rfind("// scopes:").or_else(|| text.find("//"));
-                let column = start.map_or(1, |at| text[..at].chars().count() + 1);
-                findings.push(Finding {
-                    path: visitor.path.clone(),
-                    line: *line,
-                    column,
-                    end_line: *line,
-                    end_column: text.chars().count().max(column) + 1,
-                    code: ALLOW_WITHOUT_REASON.to_string(),
-                    message: "`// scopes: allow()` needs a reason: `// scopes: allow(<why this SQL is safe>)`".to_string(),
-                    failure: false,
-                });
-            }
+        let mut lines: Vec<(&usize, &Allow)> = visitor.allows.iter().collect();
+        lines.sort_by_key(|(line, _)| **line);
+        for (line, allow) in lines {
+            let text = source.lines().nth(line - 1).unwrap_or_default();
+            let column = text[..allow.at].chars().count() + 1;
+            let end_column = text.chars().count().max(column) + 1;
+            let (code, message) = if allow.reason.trim().is_empty() {
+                (
+                    ALLOW_WITHOUT_REASON,
+                    "`// scopes: allow()` needs a reason: `// scopes: allow(<why this SQL is safe>)`"
+                        .to_string(),
+                )
+            } else if !allow.used {
+                (
+                    UNUSED_ALLOW,
+                    "this `// scopes: allow(...)` silences nothing: no raw sqlx site on this line or the next one reports a problem (scoped macros use the `unscoped` marker instead); remove it".to_string(),
+                )
+            } else {
+                continue;
+            };
+            findings.push(Finding {
+                path: visitor.path.clone(),
+                line: *line,
+                column,
+                end_line: *line,
+                end_column,
+                code: code.to_string(),
+                message,
+                level: if code == UNUSED_ALLOW {
+                    Level::Warning
+                } else {
+                    Level::Error
+                },
+            });
         }
         findings.sort_by(|a, b| {
             (&a.path, a.line, a.column, &a.code).cmp(&(&b.path, b.line, b.column, &b.code))
         });
-        findings
+        FileResult {
+            findings,
+            invocations: visitor.invocations,
+        }
     }
 }
 
@@ -233,18 +364,36 @@ fn display(path: &Path) -> String {
     text.strip_prefix("./").map(str::to_string).unwrap_or(text)
 }
 
-/// The allow comments by 1-based line: `// scopes: allow(reason)` → reason.
-fn allows(source: &str) -> HashMap<usize, String> {
+/// An allow comment.
+#[derive(Debug)]
+struct Allow {
+    /// Byte offset of its `//` in the line.
+    at: usize,
+    /// The text between the parentheses (empty without them).
+    reason: String,
+    /// Whether it silenced a finding.
+    used: bool,
+}
+
+/// The allow comments by 1-based line: `// scopes: allow(reason)`. Doc comments (`///`, `//!`)
+/// are not allow comments: they may show one as an example.
+fn allows(source: &str) -> HashMap<usize, Allow> {
     let mut found = HashMap::new();
     for (index, line) in source.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("///") || trimmed.starts_with("//!") {
+            continue;
+        }
         // The last `//` that starts a `scopes:` comment (a string before it may hold `//`).
-        let Some(rest) = line
+        let Some((at, rest)) = line
             .match_indices("//")
+            .filter(|(at, _)| !line[..*at].ends_with('/'))
             .filter_map(|(at, _)| {
                 line[at + 2..]
                     .trim_start_matches('/')
                     .trim_start()
                     .strip_prefix("scopes:")
+                    .map(|rest| (at, rest))
             })
             .last()
         else {
@@ -258,7 +407,14 @@ fn allows(source: &str) -> HashMap<usize, String> {
             (Some(_), Some(end)) => rest[1..end].to_string(),
             _ => String::new(),
         };
-        found.insert(index + 1, reason);
+        found.insert(
+            index + 1,
+            Allow {
+                at,
+                reason,
+                used: false,
+            },
+        );
     }
     found
 }
@@ -304,12 +460,259 @@ fn raw_macro(name: &str) -> Option<(usize, bool)> {
     }
 }
 
+/// Methods that only a sqlx query builder has in a call chain: the chain is a query, not an
+/// executor.
+const BUILDER_METHODS: [&str; 5] = [
+    "bind",
+    "build",
+    "build_query_as",
+    "build_query_scalar",
+    "persistent",
+];
+
+/// Identifier segments (split on `_`) that name SQL text: `sql`, `raw_sql`, `count_query`.
+const SQL_NAME_SEGMENTS: [&str; 3] = ["sql", "query", "stmt"];
+
+/// What the `let` bindings and typed parameters of a file say about one name.
+#[derive(Debug, Default, Clone, Copy)]
+struct Binding {
+    /// Bound to string text (a `&str`/`String` type, a literal, `format!`, ...).
+    string: bool,
+    /// Bound to a sqlx query builder (`sqlx::query(..)`, `.bind(..)`, ...).
+    builder: bool,
+    /// Bound with a type that is neither (an executor, a `Query`, ...).
+    other: bool,
+}
+
+/// Names a file brings into play, found in a pass before the check: which bare names are sqlx's
+/// query functions (by `use`), and what each local name is bound to. Both are per file, not per
+/// scope: a `use` or a binding anywhere in the file counts everywhere in it.
+#[derive(Debug, Default)]
+struct Names {
+    /// Local name → sqlx function (`use sqlx::query;`, `use sqlx::{query_as as qa}`).
+    sqlx_functions: HashMap<String, String>,
+    /// `use sqlx::*;` somewhere in the file.
+    sqlx_glob: bool,
+    /// `let` bindings and typed parameters, by name.
+    bindings: HashMap<String, Binding>,
+}
+
+impl Names {
+    /// The sqlx function a bare call of `name` reaches, when the file imports it from sqlx.
+    fn sqlx_function(&self, name: &str) -> Option<&str> {
+        match self.sqlx_functions.get(name) {
+            Some(function) => Some(function),
+            None if self.sqlx_glob => RAW_FUNCTIONS.iter().copied().find(|f| *f == name),
+            None => None,
+        }
+    }
+
+    fn binding(&self, name: &str) -> Binding {
+        self.bindings.get(name).copied().unwrap_or_default()
+    }
+
+    fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
+        let from_sqlx = prefix.last().is_some_and(|p| p == "sqlx");
+        match tree {
+            syn::UseTree::Path(path) => {
+                prefix.push(path.ident.to_string());
+                self.use_tree(&path.tree, prefix);
+                prefix.pop();
+            }
+            syn::UseTree::Name(name) => {
+                let name = name.ident.to_string();
+                if from_sqlx && RAW_FUNCTIONS.contains(&name.as_str()) {
+                    self.sqlx_functions.insert(name.clone(), name);
+                }
+            }
+            syn::UseTree::Rename(rename) => {
+                let name = rename.ident.to_string();
+                if from_sqlx && RAW_FUNCTIONS.contains(&name.as_str()) {
+                    self.sqlx_functions.insert(rename.rename.to_string(), name);
+                }
+            }
+            syn::UseTree::Glob(_) => self.sqlx_glob |= from_sqlx,
+            syn::UseTree::Group(group) => {
+                for item in &group.items {
+                    self.use_tree(item, prefix);
+                }
+            }
+        }
+    }
+}
+
+impl<'ast> Visit<'ast> for Names {
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        self.use_tree(&item.tree, &mut Vec::new());
+    }
+
+    fn visit_local(&mut self, local: &'ast syn::Local) {
+        if let (syn::Pat::Ident(pat), Some(init)) = (&local.pat, &local.init) {
+            let builder = is_builder_expr(&init.expr, None);
+            let string = !builder && is_string_expr(&init.expr, None);
+            let entry = self.bindings.entry(pat.ident.to_string()).or_default();
+            entry.builder |= builder;
+            entry.string |= string;
+        }
+        syn::visit::visit_local(self, local);
+    }
+
+    /// Typed `let` patterns, function and closure parameters.
+    fn visit_pat_type(&mut self, typed: &'ast syn::PatType) {
+        if let syn::Pat::Ident(pat) = &*typed.pat {
+            let entry = self.bindings.entry(pat.ident.to_string()).or_default();
+            if is_string_type(&typed.ty) {
+                entry.string = true;
+            } else {
+                entry.other = true;
+            }
+        }
+        syn::visit::visit_pat_type(self, typed);
+    }
+}
+
+/// `str`, `String`, `&str`, `&String`, `Cow<str>`, `Box<str>`, `Arc<str>`, `Rc<str>`.
+fn is_string_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Reference(r) => r.mutability.is_none() && is_string_type(&r.elem),
+        syn::Type::Paren(p) => is_string_type(&p.elem),
+        syn::Type::Group(g) => is_string_type(&g.elem),
+        syn::Type::Path(p) => {
+            let Some(last) = p.path.segments.last() else {
+                return false;
+            };
+            match last.ident.to_string().as_str() {
+                "String" | "str" => true,
+                "Cow" | "Box" | "Arc" | "Rc" => match &last.arguments {
+                    syn::PathArguments::AngleBracketed(args) => args.args.iter().any(
+                        |arg| matches!(arg, syn::GenericArgument::Type(t) if is_string_type(t)),
+                    ),
+                    _ => false,
+                },
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Whether an identifier names SQL text by one of its `_`-separated segments.
+fn names_sql(name: &str) -> bool {
+    name.to_ascii_lowercase()
+        .split('_')
+        .any(|segment| SQL_NAME_SEGMENTS.contains(&segment))
+}
+
+/// Whether an expression looks like string text (the SQL argument of an executor method): a
+/// literal, `format!`/`concat!`, `String::from(..)`, `.as_str()`/`.to_string()`, a `+`
+/// concatenation, or a name bound to text (by `names`) or, when nothing binds it, named like SQL.
+/// A `&mut` borrow is never text: executors are passed that way.
+fn is_string_expr(expr: &Expr, names: Option<&Names>) -> bool {
+    match expr {
+        Expr::Paren(e) => is_string_expr(&e.expr, names),
+        Expr::Group(e) => is_string_expr(&e.expr, names),
+        Expr::Reference(r) => r.mutability.is_none() && is_string_expr(&r.expr, names),
+        Expr::Unary(syn::ExprUnary {
+            op: syn::UnOp::Deref(_),
+            expr,
+            ..
+        }) => is_string_expr(expr, names),
+        Expr::Lit(syn::ExprLit {
+            lit: Lit::Str(_), ..
+        }) => true,
+        Expr::Macro(m) => last_ident(&m.mac.path).is_some_and(|n| n == "format" || n == "concat"),
+        Expr::MethodCall(call) => match call.method.to_string().as_str() {
+            "as_str" | "to_string" | "into_string" => true,
+            "to_owned" | "clone" | "as_ref" | "trim" | "borrow" => {
+                is_string_expr(&call.receiver, names)
+            }
+            _ => false,
+        },
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(func) => {
+                let segments: Vec<String> = func
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                segments.len() == 2 && segments[0] == "String" && segments[1] == "from"
+            }
+            _ => false,
+        },
+        Expr::Binary(syn::ExprBinary {
+            op: syn::BinOp::Add(_),
+            left,
+            right,
+            ..
+        }) => is_string_expr(left, names) || is_string_expr(right, names),
+        Expr::Path(path) => match (path.path.get_ident(), names) {
+            (Some(ident), Some(names)) => {
+                let name = ident.to_string();
+                let binding = names.binding(&name);
+                if binding.builder || binding.other {
+                    false
+                } else {
+                    binding.string || names_sql(&name)
+                }
+            }
+            _ => false,
+        },
+        Expr::Field(field) => match (&field.member, names) {
+            (syn::Member::Named(name), Some(_)) => names_sql(&name.to_string()),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether an expression is a sqlx query builder (so `.execute(x)` on it takes an executor):
+/// a chain rooted at a raw sqlx function, `QueryBuilder::new`, a raw or scoped query macro, or
+/// holding `.bind(..)`/`.build()`, or a name bound to one of those.
+fn is_builder_expr(expr: &Expr, names: Option<&Names>) -> bool {
+    match expr {
+        Expr::Paren(e) => is_builder_expr(&e.expr, names),
+        Expr::Group(e) => is_builder_expr(&e.expr, names),
+        Expr::Reference(r) => is_builder_expr(&r.expr, names),
+        Expr::Unary(u) => is_builder_expr(&u.expr, names),
+        Expr::Macro(m) => last_ident(&m.mac.path)
+            .is_some_and(|n| raw_macro(&n).is_some() || SCOPED.contains(&n.as_str())),
+        Expr::Call(call) => match &*call.func {
+            Expr::Path(func) => {
+                let segments: Vec<String> = func
+                    .path
+                    .segments
+                    .iter()
+                    .map(|s| s.ident.to_string())
+                    .collect();
+                let last = segments.last().map(String::as_str).unwrap_or_default();
+                RAW_FUNCTIONS.contains(&last)
+                    || (last == "new"
+                        && segments.len() >= 2
+                        && segments[segments.len() - 2] == "QueryBuilder")
+            }
+            _ => false,
+        },
+        Expr::MethodCall(call) => {
+            BUILDER_METHODS.contains(&call.method.to_string().as_str())
+                || is_builder_expr(&call.receiver, names)
+        }
+        Expr::Path(path) => match (path.path.get_ident(), names) {
+            (Some(ident), Some(names)) => names.binding(&ident.to_string()).builder,
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 struct Visitor<'c> {
     path: String,
     crate_root: PathBuf,
     config: &'c Config,
-    allows: HashMap<usize, String>,
+    allows: HashMap<usize, Allow>,
+    names: Names,
     findings: Vec<Finding>,
+    invocations: Vec<Invocation>,
 }
 
 /// The parsed input of a scoped macro.
@@ -381,10 +784,18 @@ fn position(text: &str, offset: usize, origin: (usize, usize)) -> (usize, usize)
 }
 
 impl Visitor<'_> {
-    fn allowed(&self, line: usize) -> bool {
-        [line, line.saturating_sub(1)]
-            .iter()
-            .any(|l| self.allows.get(l).is_some_and(|r| !r.trim().is_empty()))
+    /// Whether an allow comment with a reason on `line` or the line above silences a finding
+    /// there; the comment that does is marked used.
+    fn allowed(&mut self, line: usize) -> bool {
+        for l in [line, line.saturating_sub(1)] {
+            if let Some(allow) = self.allows.get_mut(&l) {
+                if !allow.reason.trim().is_empty() {
+                    allow.used = true;
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     fn at_span(
@@ -404,53 +815,61 @@ impl Visitor<'_> {
             end_column: end.column + 1,
             code: code.to_string(),
             message,
-            failure,
+            level: Level::of_failure(failure),
         }
     }
 
-    /// Checks `sql` and returns (diagnostic code, message, failure, start, end) per diagnostic,
-    /// positions in `path` computed from the literal (or the file text when `lit` is `None`).
-    fn diagnostics(
+    /// Checks `sql`: the analyzer's report, how its offsets map to `path` (from the literal, or
+    /// the file text when `lit` is `None`), and one finding per diagnostic.
+    fn analyze(
         &self,
         sql: &str,
         markers: &Markers,
         lit: Option<&LitStr>,
-        path: &str,
-    ) -> Vec<Finding> {
+    ) -> (Report, Origin, Vec<Finding>) {
         let report = scopes_core::check(sql, self.config, markers);
-        let (origin, exact) = match lit {
+        let origin = match lit {
             Some(lit) => {
                 let (start, prefix, exact) = literal_origin(lit);
-                ((start.line, start.column + 1 + prefix), exact)
+                Origin::Literal {
+                    line: start.line,
+                    column: start.column + 1 + prefix,
+                    exact,
+                    token_column: start.column + 1,
+                }
             }
-            None => ((1, 1), true),
+            None => Origin::File,
         };
-        report
+        let at = Invocation {
+            path: String::new(),
+            line: 0,
+            column: 0,
+            name: String::new(),
+            markers: Markers::None,
+            sql_path: String::new(),
+            sql: sql.to_string(),
+            origin,
+            report: Report::default(),
+        };
+        let findings = report
             .all_diagnostics()
             .into_iter()
             .map(|d| {
-                let (line, column, end_line, end_column) = if exact {
-                    let (line, column) = position(sql, d.span.start, origin);
-                    let (end_line, end_column) = position(sql, d.span.end, origin);
-                    (line, column, end_line, end_column)
-                } else {
-                    let start = lit
-                        .map(|l| l.span().start())
-                        .unwrap_or(LineColumn { line: 1, column: 0 });
-                    (start.line, start.column + 1, start.line, start.column + 1)
-                };
+                let (line, column) = at.position(d.span.start);
+                let (end_line, end_column) = at.position(d.span.end.max(d.span.start));
                 Finding {
-                    path: path.to_string(),
+                    path: String::new(),
                     line,
                     column,
                     end_line,
                     end_column,
                     code: d.code.as_str().to_string(),
                     message: d.message.clone(),
-                    failure: is_failure(d.code),
+                    level: Level::of_failure(is_failure(d.code)),
                 }
             })
-            .collect()
+            .collect();
+        (report, origin, findings)
     }
 
     fn read_sql_file(&self, lit: &LitStr) -> Result<(String, String), String> {
@@ -485,16 +904,23 @@ impl Visitor<'_> {
                 return;
             }
         };
-        let found = if name.contains("_file") {
+        let (sql_path, sql, lit) = if name.contains("_file") {
             match self.read_sql_file(&input.sql) {
-                Ok((path, text)) => self.diagnostics(&text, &markers, None, &path),
+                Ok((path, text)) => (path, text, None),
                 Err(message) => {
-                    vec![self.at_span(&self.path, input.sql.span(), RUST_ERROR, message, true)]
+                    let finding =
+                        self.at_span(&self.path, input.sql.span(), RUST_ERROR, message, true);
+                    self.findings.push(finding);
+                    return;
                 }
             }
         } else {
-            self.diagnostics(&input.sql.value(), &markers, Some(&input.sql), &self.path)
+            (self.path.clone(), input.sql.value(), Some(&input.sql))
         };
+        let (report, origin, mut found) = self.analyze(&sql, &markers, lit);
+        for finding in &mut found {
+            finding.path.clone_from(&sql_path);
+        }
         // As in the macro, a bad marker stops the check: report it at the marker, alone.
         let invalid: Vec<Finding> = found
             .iter()
@@ -509,57 +935,79 @@ impl Visitor<'_> {
         } else {
             self.findings.extend(invalid);
         }
+        let start = mac.path.span().start();
+        self.invocations.push(Invocation {
+            path: self.path.clone(),
+            line: start.line,
+            column: start.column + 1,
+            name: name.to_string(),
+            markers,
+            sql_path,
+            sql,
+            origin,
+            report,
+        });
     }
 
-    /// A raw sqlx site whose SQL argument is `arg`: literal SQL is checked, anything else is dynamic.
+    /// A raw sqlx site whose SQL argument is `arg`: literal SQL is checked, anything else is
+    /// dynamic. An allow comment silences what it finds.
     fn raw_site(&mut self, what: &str, site: Span, arg: Option<&Expr>, file: bool) {
-        if self.allowed(site.start().line) {
-            return;
+        let finding = self.raw_finding(what, arg, file);
+        if let Some(finding) = finding {
+            if !self.allowed(site.start().line) {
+                self.findings.push(finding);
+            }
         }
-        let lit = match arg {
-            Some(Expr::Lit(syn::ExprLit {
+    }
+
+    fn raw_finding(&self, what: &str, arg: Option<&Expr>, file: bool) -> Option<Finding> {
+        let lit = match arg? {
+            Expr::Lit(syn::ExprLit {
                 lit: Lit::Str(lit), ..
-            })) => lit.clone(),
-            Some(Expr::Reference(r)) => match &*r.expr {
+            }) => lit,
+            Expr::Reference(r) => match &*r.expr {
                 Expr::Lit(syn::ExprLit {
                     lit: Lit::Str(lit), ..
-                }) => lit.clone(),
-                other => return self.dynamic(what, other.span()),
+                }) => lit,
+                other => return Some(self.dynamic(what, other.span())),
             },
-            Some(other) => return self.dynamic(what, other.span()),
-            None => return,
+            other => return Some(self.dynamic(what, other.span())),
         };
-        let found = if file {
-            match self.read_sql_file(&lit) {
-                Ok((path, text)) => self.diagnostics(&text, &Markers::None, None, &path),
+        let (path, mut found) = if file {
+            match self.read_sql_file(lit) {
+                Ok((path, text)) => (path, self.analyze(&text, &Markers::None, None).2),
                 Err(message) => {
-                    vec![self.at_span(&self.path, lit.span(), RUST_ERROR, message, true)]
+                    return Some(self.at_span(&self.path, lit.span(), RUST_ERROR, message, true))
                 }
             }
         } else {
-            self.diagnostics(&lit.value(), &Markers::None, Some(&lit), &self.path)
+            (
+                self.path.clone(),
+                self.analyze(&lit.value(), &Markers::None, Some(lit)).2,
+            )
         };
-        if let Some(first) = found.into_iter().next() {
-            let mut finding = first;
-            finding.message = format!(
-                "`{what}` bypasses the scoped macros and its SQL is not proven scoped: {} ({}); use `scoped_query!`, or mark the site `// scopes: allow(<reason>)`",
-                finding.message, finding.code
-            );
-            finding.code = UNSCOPED_RAW_SQL.to_string();
-            finding.failure = false;
-            self.findings.push(finding);
+        if found.is_empty() {
+            return None;
         }
+        let mut finding = found.swap_remove(0);
+        finding.path = path;
+        finding.message = format!(
+            "`{what}` bypasses the scoped macros and its SQL is not proven scoped: {} ({}); use `scoped_query!`, or mark the site `// scopes: allow(<reason>)`",
+            finding.message, finding.code
+        );
+        finding.code = UNSCOPED_RAW_SQL.to_string();
+        finding.level = Level::Error;
+        Some(finding)
     }
 
-    fn dynamic(&mut self, what: &str, span: Span) {
-        let finding = self.at_span(
+    fn dynamic(&self, what: &str, span: Span) -> Finding {
+        self.at_span(
             &self.path,
             span,
             DYNAMIC_SQL,
             format!("`{what}` runs SQL that is not a string literal, so its scope cannot be checked; use `scoped_query!`, or mark the site `// scopes: allow(<reason>)`"),
             false,
-        );
-        self.findings.push(finding);
+        )
     }
 }
 
@@ -596,9 +1044,13 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
                 .map(|s| s.ident.to_string())
                 .collect();
             let last = segments.last().map(String::as_str).unwrap_or_default();
-            let sqlx_or_bare = segments.len() == 1 || segments.first().is_some_and(|s| s == "sqlx");
             let what = segments.join("::");
-            let raw_function = RAW_FUNCTIONS.contains(&last) && sqlx_or_bare;
+            // `sqlx::query(..)` always; a bare `query(..)` only when the file imports it from
+            // sqlx (by name, renamed, or `use sqlx::*`): otherwise it is some other `query`.
+            let raw_function = match segments.len() {
+                1 => self.names.sqlx_function(last).is_some(),
+                _ => RAW_FUNCTIONS.contains(&last) && segments[0] == "sqlx",
+            };
             let builder = last == "new"
                 && segments.len() >= 2
                 && segments[segments.len() - 2] == "QueryBuilder";
@@ -609,16 +1061,27 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
         syn::visit::visit_expr_call(self, call);
     }
 
+    /// The method-call form of sqlx's `Executor` (`pool.execute(sql)`): one argument, which is
+    /// the SQL. A literal is checked; a string-looking expression is dynamic SQL. Query builders
+    /// have the same method names but take the executor (`query.execute(&pool)`): a receiver
+    /// that is a builder, or an argument that does not look like text, is skipped.
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let method = call.method.to_string();
-        if EXECUTOR_METHODS.contains(&method.as_str()) {
-            if let Some(
-                arg @ Expr::Lit(syn::ExprLit {
-                    lit: Lit::Str(_), ..
-                }),
-            ) = call.args.first()
-            {
-                self.raw_site(&format!(".{method}"), call.method.span(), Some(arg), false);
+        if EXECUTOR_METHODS.contains(&method.as_str())
+            && call.args.len() == 1
+            && !is_builder_expr(&call.receiver, Some(&self.names))
+        {
+            if let Some(arg) = call.args.first() {
+                let literal = matches!(
+                    arg,
+                    Expr::Lit(syn::ExprLit {
+                        lit: Lit::Str(_),
+                        ..
+                    })
+                );
+                if literal || is_string_expr(arg, Some(&self.names)) {
+                    self.raw_site(&format!(".{method}"), call.method.span(), Some(arg), false);
+                }
             }
         }
         syn::visit::visit_expr_method_call(self, call);
@@ -638,12 +1101,104 @@ mod tests {
     #[test]
     fn allows_ok() {
         let found = allows(
-            "x\n  // scopes: allow(migrations run as admin)\ny(\"//\") // scopes: allow()\n",
+            "x\n  // scopes: allow(migrations run as admin)\ny(\"//\") // scopes: allow()\n/// // scopes: allow(an example in a doc comment)\n//! `// scopes: allow(idem)`\n",
         );
-        assert_eq!(
-            found.get(&2).map(String::as_str),
-            Some("migrations run as admin")
+        let reason = |line| found.get(&line).map(|a| a.reason.as_str());
+        assert_eq!(reason(2), Some("migrations run as admin"));
+        assert_eq!(found.get(&2).map(|a| a.at), Some(2));
+        assert_eq!(reason(3), Some(""));
+        assert_eq!(found.get(&3).map(|a| a.at), Some(8));
+        assert_eq!((reason(4), reason(5)), (None, None));
+    }
+
+    fn parse_expr(text: &str) -> Expr {
+        syn::parse_str(text).expect("a test expression parses")
+    }
+
+    fn names(source: &str) -> Names {
+        let file = syn::parse_file(source).expect("a test source parses");
+        let mut names = Names::default();
+        names.visit_file(&file);
+        names
+    }
+
+    #[test]
+    fn is_string_expr_ok() {
+        let names = names(
+            "fn f(stmt_text: &str, q: Query<'_>, pool: &Pool) { let text = format!(\"x\"); let query = sqlx::query(\"x\").bind(1); let sql = make(); }",
         );
-        assert_eq!(found.get(&3).map(String::as_str), Some(""));
+        for text in [
+            "\"SELECT 1\"",
+            "&format!(\"SELECT {t}\")",
+            "s.as_str()",
+            "a + \"b\"",
+            "&*sql",
+            "stmt_text",
+            "text",
+            "&text.clone()",
+            "self.raw_sql",
+            "String::from(x)",
+        ] {
+            assert!(is_string_expr(&parse_expr(text), Some(&names)), "{text}");
+        }
+        for text in [
+            "&pool",
+            "pool",
+            "&mut *tx",
+            "&mut sql",
+            "q",
+            "query",
+            "x",
+            "sqlite_pool",
+            "tx.as_mut()",
+        ] {
+            assert!(!is_string_expr(&parse_expr(text), Some(&names)), "{text}");
+        }
+    }
+
+    #[test]
+    fn is_builder_expr_ok() {
+        let names = names("fn f() { let q = sqlx::query(\"x\"); let b = b0.build(); }");
+        for text in [
+            "sqlx::query(\"x\").bind(1)",
+            "query_as::<_, T>(\"x\")",
+            "sqlx::query!(\"x\")",
+            "scoped_query!(scope, \"x\")",
+            "builder.build()",
+            "QueryBuilder::<Sqlite>::new(\"x\").build()",
+            "q",
+            "(&b)",
+        ] {
+            assert!(is_builder_expr(&parse_expr(text), Some(&names)), "{text}");
+        }
+        for text in ["pool", "&mut *tx", "self.pool", "conn.acquire()"] {
+            assert!(!is_builder_expr(&parse_expr(text), Some(&names)), "{text}");
+        }
+    }
+
+    #[test]
+    fn names_imports_ok() {
+        let found = names("use sqlx::{self, query, query_as as qa, Row}; use other::query_scalar;");
+        assert_eq!(found.sqlx_function("query"), Some("query"));
+        assert_eq!(found.sqlx_function("qa"), Some("query_as"));
+        assert_eq!(found.sqlx_function("query_as"), None);
+        assert_eq!(found.sqlx_function("query_scalar"), None);
+        let glob = names("mod m { use ::sqlx::*; }");
+        assert_eq!(glob.sqlx_function("raw_sql"), Some("raw_sql"));
+        assert_eq!(glob.sqlx_function("helper"), None);
+        let nested = names("use sqlx_scopes::sqlx::query_scalar;");
+        assert_eq!(nested.sqlx_function("query_scalar"), Some("query_scalar"));
+    }
+
+    #[test]
+    fn is_string_type_ok() {
+        for text in ["&str", "String", "&'a String", "Cow<'_, str>", "Arc<str>"] {
+            let ty: syn::Type = syn::parse_str(text).expect("a test expression parses");
+            assert!(is_string_type(&ty), "{text}");
+        }
+        for text in ["&mut String", "&Pool", "Query<'q, Sqlite>", "Vec<String>"] {
+            let ty: syn::Type = syn::parse_str(text).expect("a test expression parses");
+            assert!(!is_string_type(&ty), "{text}");
+        }
     }
 }

@@ -151,6 +151,7 @@ fn run() -> Run {
         ],
         rust_files: 0,
         findings: Vec::new(),
+        invocations: Vec::new(),
     }
 }
 
@@ -199,6 +200,7 @@ fn text_empty_ok() {
         files: Vec::new(),
         rust_files: 0,
         findings: Vec::new(),
+        invocations: Vec::new(),
     };
     assert_eq!(run.status(), Status::Scoped);
     assert_eq!(

@@ -1,5 +1,5 @@
-//! The GitHub Actions format: one `::error` workflow command per problem, which GitHub shows as
-//! an annotation on the file and line.
+//! The GitHub Actions format: one `::error` (or `::warning`) workflow command per problem, which
+//! GitHub shows as an annotation on the file and line.
 
 use std::io::{self, Write};
 
@@ -23,7 +23,8 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     for problem in problems(run) {
         writeln!(
             out,
-            "::error file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            "::{} file={},line={},col={},endLine={},endColumn={},title={}::{}",
+            problem.level.as_str(),
             property(&problem.path),
             problem.line,
             problem.column,

@@ -39,6 +39,7 @@ struct Finding {
     code: String,
     message: String,
     status: &'static str,
+    level: &'static str,
 }
 
 #[derive(Serialize)]
@@ -46,6 +47,12 @@ struct Summary {
     files: usize,
     statements: usize,
     problems: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    warnings: usize,
+}
+
+fn is_zero(count: &usize) -> bool {
+    *count == 0
 }
 
 #[derive(Serialize)]
@@ -142,6 +149,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
             files: run.files.len() + run.rust_files,
             statements: run.statement_count(),
             problems: run.problem_count(),
+            warnings: run.warning_count(),
         },
         files: run.files.iter().map(|f| file(run, f)).collect(),
         findings: run
@@ -156,6 +164,7 @@ pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
                 code: f.code.clone(),
                 message: f.message.clone(),
                 status: f.status().as_str(),
+                level: f.level.as_str(),
             })
             .collect(),
     };

@@ -14,7 +14,7 @@ use scopes_core::render::line_col;
 
 use crate::check::{is_failure, Run};
 use crate::opt::Format;
-use crate::rust::Finding;
+use crate::rust::{Finding, Level};
 
 /// Options shared by the reporters; a format ignores those it has no use for.
 #[derive(Debug, Clone, Copy, Default)]
@@ -36,7 +36,8 @@ pub fn write(format: Format, run: &Run, options: &Options, out: &mut dyn Write) 
 }
 
 /// Every problem of the run as a flat, positioned list: the diagnostics of the .sql files
-/// (a file that could not be read becomes a `file-error` at 1:1), then the Rust findings.
+/// (a file that could not be read becomes a `file-error` at 1:1), then the Rust findings
+/// (warnings included: each carries its level).
 pub fn problems(run: &Run) -> Vec<Finding> {
     let mut problems = Vec::new();
     for file in &run.files {
@@ -50,7 +51,7 @@ pub fn problems(run: &Run) -> Vec<Finding> {
                 end_column: 1,
                 code: "file-error".to_string(),
                 message: error.clone(),
-                failure: true,
+                level: Level::Failure,
             });
         }
         for diagnostic in file.report.all_diagnostics() {
@@ -64,7 +65,7 @@ pub fn problems(run: &Run) -> Vec<Finding> {
                 end_column,
                 code: diagnostic.code.as_str().to_string(),
                 message: diagnostic.message.clone(),
-                failure: is_failure(diagnostic.code),
+                level: Level::of_failure(is_failure(diagnostic.code)),
             });
         }
     }

@@ -1,5 +1,6 @@
 //! The SARIF 2.1.0 format, for code-scanning upload: one run, rules = the diagnostic codes that
-//! occur, one result (level `error`) per problem with its file (relative URI) and region.
+//! occur, one result per problem (level `error`, or `warning` for a warning) with its file
+//! (relative URI) and region.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write};
@@ -24,6 +25,9 @@ fn describe(code: &str) -> String {
         crate::rust::ALLOW_WITHOUT_REASON => {
             "A `// scopes: allow()` comment without a reason".to_string()
         }
+        crate::rust::UNUSED_ALLOW => {
+            "A `// scopes: allow(...)` comment that silences nothing".to_string()
+        }
         other => format!("sqlx-scopes: {}", other.replace('-', " ")),
     }
 }
@@ -47,11 +51,11 @@ pub fn document(run: &Run) -> Value {
         .map(|p| {
             json!({
                 "ruleId": p.code,
-                "level": "error",
+                "level": p.level.as_str(),
                 "message": { "text": p.message },
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": { "uri": p.path },
+                        "artifactLocation": { "uri": uri(&p.path) },
                         "region": {
                             "startLine": p.line,
                             "startColumn": p.column,
@@ -80,8 +84,43 @@ pub fn document(run: &Run) -> Value {
     })
 }
 
+/// A path as a relative URI reference (SARIF's `artifactLocation.uri`): `/` separators kept,
+/// every byte outside RFC 3986's unreserved characters, sub-delimiters, `:` and `@` percent-encoded
+/// (a space, `%`, `#`, `?`, non-ASCII). A `:` in the first segment would read as a scheme, so it is
+/// encoded there.
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut first_segment = true;
+    for byte in path.bytes() {
+        let keep = byte.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=@/".contains(&byte)
+            || (byte == b':' && !first_segment);
+        if byte == b'/' {
+            first_segment = false;
+        }
+        if keep {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// Writes the run as SARIF.
 pub fn write(run: &Run, out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &document(run))?;
     writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_ok() {
+        assert_eq!(uri("src/bad.rs"), "src/bad.rs");
+        assert_eq!(uri("../a b/#1é.sql"), "../a%20b/%231%C3%A9.sql");
+        assert_eq!(uri("c:d/e:f"), "c%3Ad/e:f");
+    }
 }

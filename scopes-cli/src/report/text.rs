@@ -8,6 +8,7 @@ use scopes_core::StatementReport;
 
 use super::{marker_text, plural, proof_kind_name, unproven_dimensions, Options};
 use crate::check::{FileCheck, Run};
+use crate::rust::{Invocation, Level, Origin};
 
 /// Writes the run as text.
 pub fn write(run: &Run, options: &Options, out: &mut dyn Write) -> io::Result<()> {
@@ -29,6 +30,11 @@ pub fn write(run: &Run, options: &Options, out: &mut dyn Write) -> io::Result<()
             writeln!(out, "{rendered}\n")?;
         }
     }
+    if options.explain {
+        for invocation in &run.invocations {
+            explain_invocation(run, invocation, out)?;
+        }
+    }
     let mut sources = std::collections::HashMap::new();
     for finding in &run.findings {
         let source = sources
@@ -36,23 +42,77 @@ pub fn write(run: &Run, options: &Options, out: &mut dyn Write) -> io::Result<()
             .or_insert_with(|| std::fs::read_to_string(&finding.path).ok());
         write_finding(finding, source.as_deref(), out)?;
     }
+    let warnings = match run.warning_count() {
+        0 => String::new(),
+        n => format!(", {}", plural(n, "warning")),
+    };
     writeln!(
         out,
-        "checked {}, {}: {}",
+        "checked {}, {}: {}{warnings}",
         plural(run.files.len() + run.rust_files, "file"),
         plural(run.statement_count(), "statement"),
         plural(run.problem_count(), "problem"),
     )
 }
 
-/// Per statement and per scoped-table occurrence, how each dimension was proven: what a reviewer
-/// needs to trust an accepted statement.
+/// The explanation of a .sql file: its marker, then its statements.
 fn explain(run: &Run, file: &FileCheck, path: &str, out: &mut dyn Write) -> io::Result<()> {
     if let Some(marker) = marker_text(&file.markers) {
         writeln!(out, "{path}: marker `-- scopes: {marker}`")?;
     }
-    for (index, statement) in file.report.statements.iter().enumerate() {
-        let (line, column) = line_col(&file.sql, statement.span.start);
+    explain_statements(
+        run,
+        path,
+        &file.report.statements,
+        &|offset| line_col(&file.sql, offset),
+        out,
+    )?;
+    if !file.report.statements.is_empty() || file.markers != scopes_core::Markers::None {
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// The explanation of a `scoped_query*` invocation: a header at the macro (with its marker, and
+/// the file a file macro reads), then its statements located in the Rust file (or that file).
+fn explain_invocation(run: &Run, invocation: &Invocation, out: &mut dyn Write) -> io::Result<()> {
+    let marker = marker_text(&invocation.markers)
+        .map(|m| format!(" marked `{m}`"))
+        .unwrap_or_default();
+    let reads = match invocation.origin {
+        Origin::File => format!(" reads {}", invocation.sql_path),
+        Origin::Literal { .. } => String::new(),
+    };
+    writeln!(
+        out,
+        "{}:{}:{}: `{}!`{marker}{reads}",
+        invocation.path, invocation.line, invocation.column, invocation.name
+    )?;
+    if invocation.report.statements.is_empty() {
+        writeln!(out, "  no statement analyzed (see its problems)")?;
+    }
+    explain_statements(
+        run,
+        &invocation.sql_path,
+        &invocation.report.statements,
+        &|offset| invocation.position(offset),
+        out,
+    )?;
+    writeln!(out)
+}
+
+/// Per statement and per scoped-table occurrence, how each dimension was proven: what a reviewer
+/// needs to trust an accepted statement. `position` maps a byte offset of the SQL to the 1-based
+/// (line, column) shown with `path`.
+fn explain_statements(
+    run: &Run,
+    path: &str,
+    statements: &[StatementReport],
+    position: &dyn Fn(usize) -> (usize, usize),
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for (index, statement) in statements.iter().enumerate() {
+        let (line, column) = position(statement.span.start);
         writeln!(
             out,
             "{path}:{line}:{column}: statement {}: {}",
@@ -63,7 +123,7 @@ fn explain(run: &Run, file: &FileCheck, path: &str, out: &mut dyn Write) -> io::
             writeln!(out, "  no scoped table")?;
         }
         for occurrence in &statement.occurrences {
-            let (line, column) = line_col(&file.sql, occurrence.span.start);
+            let (line, column) = position(occurrence.span.start);
             let alias = occurrence
                 .alias
                 .as_ref()
@@ -88,9 +148,6 @@ fn explain(run: &Run, file: &FileCheck, path: &str, out: &mut dyn Write) -> io::
             }
         }
     }
-    if !file.report.statements.is_empty() || file.markers != scopes_core::Markers::None {
-        writeln!(out)?;
-    }
     Ok(())
 }
 
@@ -108,7 +165,11 @@ fn write_finding(
     source: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    writeln!(out, "error[{}]: {}", finding.code, finding.message)?;
+    let level = match finding.level {
+        Level::Warning => "warning",
+        Level::Error | Level::Failure => "error",
+    };
+    writeln!(out, "{level}[{}]: {}", finding.code, finding.message)?;
     let gutter = " ".repeat(finding.line.to_string().len());
     writeln!(
         out,
