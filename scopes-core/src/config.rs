@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -61,7 +62,8 @@ pub struct Config {
     /// Dimension name -> Rust type of a scope value (`"i64"`).
     pub dimensions: BTreeMap<String, String>,
     /// Lowercase table (or view) name -> its scope rules.
-    pub tables: BTreeMap<String, TableScope>,
+    /// Shared (`Arc`): the analyzer keeps the rules of every table occurrence it checks.
+    pub tables: BTreeMap<String, Arc<TableScope>>,
     /// The schema read from the migrations, when `migrations` is set.
     pub schema: Option<Schema>,
     /// The file this config was read from, if any.
@@ -79,7 +81,7 @@ impl Config {
         Config {
             dialect,
             dimensions,
-            tables,
+            tables: tables.into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
             schema,
             source: None,
         }
@@ -87,6 +89,11 @@ impl Config {
 
     /// The scope rules of a table, by name: case-insensitive, schema qualifier ignored.
     pub fn table_scope(&self, name: &str) -> Option<&TableScope> {
+        self.table_scope_shared(name).map(|s| &**s)
+    }
+
+    /// [`Config::table_scope`], as the shared value.
+    pub(crate) fn table_scope_shared(&self, name: &str) -> Option<&Arc<TableScope>> {
         self.tables.get(crate::schema::normalized(name).as_ref())
     }
 
@@ -272,7 +279,7 @@ fn parse_config(text: &str, path: &Path) -> Result<Config, ConfigError> {
     Ok(Config {
         dialect,
         dimensions,
-        tables,
+        tables: tables.into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
         schema,
         source: Some(path.to_path_buf()),
     })

@@ -48,10 +48,15 @@ pub fn check(sql: &str, config: &Config, markers: &Markers) -> Report {
     // drops recurse over it: give the whole check a stack large enough for the longest text
     // `parse` accepts, so deep input ends in a diagnostic, never a stack overflow.
     // Typical statements need far less than the red zone and run on the caller's stack.
+    on_deep_stack(sql, || check_on_stack(sql, config, markers))
+}
+
+/// Runs `f`, which parses, walks or drops the AST of `sql`, on a stack deep enough for it:
+/// sqlparser grows the stack while it parses and visits, but dropping a deep AST and our own
+/// recursion do not. Used by `check`, `rewrite` and the migrations loader.
+pub(crate) fn on_deep_stack<R>(sql: &str, f: impl FnOnce() -> R) -> R {
     let red_zone = STACK_BASE + sql.len().saturating_mul(STACK_PER_BYTE);
-    stacker::maybe_grow(red_zone, red_zone.max(ANALYSIS_STACK), || {
-        check_on_stack(sql, config, markers)
-    })
+    stacker::maybe_grow(red_zone, red_zone.max(ANALYSIS_STACK), f)
 }
 
 /// Stack for a long statement: virtual memory, committed only as far as the recursion goes.

@@ -150,6 +150,15 @@ struct UserParams {
 /// assert_eq!(sql_of(2), "SELECT id FROM posts p WHERE TRUE AND p.id = $1");
 /// ```
 pub fn rewrite(sql: &str, config: &Config, report: &Report) -> Result<Rewritten, RewriteError> {
+    // The variants are parsed again: as deep as the checked text.
+    crate::on_deep_stack(sql, || rewrite_on_stack(sql, config, report))
+}
+
+fn rewrite_on_stack(
+    sql: &str,
+    config: &Config,
+    report: &Report,
+) -> Result<Rewritten, RewriteError> {
     let dialect = config.dialect;
     let placeholders: Vec<&PlaceholderUse> = report
         .statements

@@ -17,6 +17,15 @@ pub fn normalize_name(name: &str) -> String {
     normalized(name).into_owned()
 }
 
+/// `s.to_lowercase()`, with a plain copy for the usual already-lowercase ASCII identifier.
+pub(crate) fn lower(s: &str) -> String {
+    if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+        s.to_lowercase()
+    } else {
+        s.to_string()
+    }
+}
+
 /// [`normalize_name`] without a copy when the name is already normal (the common case: lookups
 /// run for every table occurrence of every checked statement).
 pub(crate) fn normalized(name: &str) -> std::borrow::Cow<'_, str> {
@@ -189,7 +198,7 @@ impl Schema {
         file: &Path,
         dialect: Dialect,
     ) -> Result<(), ConfigError> {
-        migration::apply(self, sql, file, dialect)
+        crate::on_deep_stack(sql, || migration::apply(self, sql, file, dialect))
     }
 }
 

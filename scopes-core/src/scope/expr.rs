@@ -68,10 +68,13 @@ pub(crate) fn atom(expr: &Expr) -> Atom<'_> {
         return Atom::Placeholder(name.to_string());
     }
     match expr {
-        Expr::Identifier(ident) => Atom::Column(vec![ident.value.to_lowercase()]),
-        Expr::CompoundIdentifier(parts) => {
-            Atom::Column(parts.iter().map(|p| p.value.to_lowercase()).collect())
-        }
+        Expr::Identifier(ident) => Atom::Column(vec![crate::schema::lower(&ident.value)]),
+        Expr::CompoundIdentifier(parts) => Atom::Column(
+            parts
+                .iter()
+                .map(|p| crate::schema::lower(&p.value))
+                .collect(),
+        ),
         Expr::Subquery(q) => Atom::Subquery(q),
         _ => Atom::Other,
     }
@@ -181,7 +184,7 @@ pub(crate) fn function_name(f: &Function) -> String {
         .0
         .last()
         .and_then(|p| p.as_ident())
-        .map(|i| i.value.to_lowercase())
+        .map(|i| crate::schema::lower(&i.value))
         .unwrap_or_default()
 }
 

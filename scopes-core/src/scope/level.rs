@@ -4,7 +4,7 @@
 //! Facts only ever grow from the scope placeholders, so the fixpoint is the least one: nothing
 //! is proven by assuming it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use sqlparser::ast::{
     Assignment, Distinct, Expr, OrderByExpr, Query, SelectItem, SelectItemQualifiedWildcardKind,
@@ -230,7 +230,7 @@ fn find_col<'a>(cols: &'a [OutCol], names: &Cols, column: &str) -> Option<&'a Ou
 /// same conditions restrict.
 #[derive(Default)]
 struct Memo {
-    map: HashMap<Vec<u32>, Classes>,
+    map: BTreeMap<Vec<u32>, Classes>,
 }
 
 impl Memo {
@@ -749,7 +749,7 @@ impl<'c> Analyzer<'c> {
                 }
             }
             // Scoped tables.
-            let mut cache: HashMap<Vec<u32>, Classes> = HashMap::new();
+            let mut cache: BTreeMap<Vec<u32>, Classes> = BTreeMap::new();
             for i in 0..walk.occs.len() {
                 let Some(scope) = walk.occs[i].scope_rc() else {
                     continue;
@@ -983,7 +983,7 @@ impl<'c> Analyzer<'c> {
             for t in terms {
                 if let Term::Local(o, c) = &t {
                     if *o == i {
-                        m.insert(c.to_string(), classes.facts(&t));
+                        m.insert(c.clone(), classes.facts(&t));
                     }
                 }
             }
@@ -1025,7 +1025,9 @@ impl<'c> Analyzer<'c> {
             match item {
                 SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => {
                     let alias = match item {
-                        SelectItem::ExprWithAlias { alias, .. } => Some(alias.value.to_lowercase()),
+                        SelectItem::ExprWithAlias { alias, .. } => {
+                            Some(crate::schema::lower(&alias.value))
+                        }
                         _ => None,
                     };
                     let mut entry = Entry {

@@ -13,7 +13,7 @@ mod query;
 mod relation;
 mod write;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
 use sqlparser::ast::{Query, Spanned, Statement};
@@ -70,7 +70,7 @@ impl QueryOut {
 pub(crate) struct LevelView {
     pub ns: Namespace,
     /// Per occurrence: facts of its columns (for the rows where it is not NULL).
-    pub facts: Vec<BTreeMap<String, Facts>>,
+    pub facts: Vec<BTreeMap<facts::Name, Facts>>,
     /// Per occurrence: what gives every column of it facts.
     pub seeds: Vec<Seed>,
 }
@@ -78,7 +78,11 @@ pub(crate) struct LevelView {
 /// The part of an occurrence's state that gives facts to all its columns.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Seed {
-    table: Option<(String, std::rc::Rc<crate::config::TableScope>, Vec<String>)>,
+    table: Option<(
+        String,
+        std::sync::Arc<crate::config::TableScope>,
+        Vec<String>,
+    )>,
     given: Option<(Vec<OutCol>, names::Cols)>,
 }
 
@@ -202,13 +206,11 @@ pub(crate) struct Analyzer<'c> {
     budget: usize,
     exhausted: bool,
     /// Start positions of every relation name the walk handled (for the fail-closed cross-check).
-    pub seen_relations: HashSet<(u64, u64)>,
+    pub seen_relations: BTreeSet<(u64, u64)>,
     /// The byte range of the statement being analyzed (fallback span).
     pub statement_span: Range<usize>,
-    /// Scope rules per table, copied from the config once per check and then shared.
-    scope_cache: HashMap<String, std::rc::Rc<crate::config::TableScope>>,
     /// Column lists of schema tables and views, built once per check and then shared.
-    columns_cache: HashMap<String, Option<std::rc::Rc<[String]>>>,
+    columns_cache: BTreeMap<String, Option<std::rc::Rc<[String]>>>,
 }
 
 impl<'c> Analyzer<'c> {
@@ -220,24 +222,10 @@ impl<'c> Analyzer<'c> {
             sql,
             budget: BUDGET,
             exhausted: false,
-            seen_relations: HashSet::new(),
-            scope_cache: HashMap::new(),
-            columns_cache: HashMap::new(),
+            seen_relations: BTreeSet::new(),
+            columns_cache: BTreeMap::new(),
             statement_span: 0..sql.len(),
         }
-    }
-
-    /// The shared copy of a table's scope rules.
-    pub(crate) fn table_scope_rc(
-        &mut self,
-        scope: &crate::config::TableScope,
-    ) -> std::rc::Rc<crate::config::TableScope> {
-        if let Some(rc) = self.scope_cache.get(&scope.table) {
-            return rc.clone();
-        }
-        let rc = std::rc::Rc::new(scope.clone());
-        self.scope_cache.insert(scope.table.clone(), rc.clone());
-        rc
     }
 
     /// The columns of a schema table or view, when the schema knows them.

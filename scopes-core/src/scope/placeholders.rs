@@ -1,7 +1,7 @@
 //! Finds every `:dimension` placeholder in a statement and the comparison it stands in, for the
 //! rewrite; reports placeholders naming an undeclared dimension.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
@@ -17,7 +17,7 @@ use crate::report::{PlaceholderContext, PlaceholderUse};
 struct Collect<'a, 'c> {
     an: &'a Analyzer<'c>,
     uses: Vec<PlaceholderUse>,
-    consumed: HashSet<usize>,
+    consumed: BTreeSet<usize>,
     diags: Vec<Diagnostic>,
     relations: Vec<Span>,
 }
@@ -139,7 +139,7 @@ pub(crate) fn collect(an: &Analyzer<'_>, stmt: &Statement) -> Found {
     let mut c = Collect {
         an,
         uses: Vec::new(),
-        consumed: HashSet::new(),
+        consumed: BTreeSet::new(),
         diags: Vec::new(),
         relations: Vec::new(),
     };

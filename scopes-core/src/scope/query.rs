@@ -49,13 +49,13 @@ impl<'c> Analyzer<'c> {
                         .push(self.unsupported("`WITH ... FROM`", cte.alias.name.span));
                 }
                 with_env.ctes.push(Cte {
-                    name: cte.alias.name.value.to_lowercase(),
+                    name: crate::schema::lower(&cte.alias.name.value),
                     query: &cte.query,
                     columns: cte
                         .alias
                         .columns
                         .iter()
-                        .map(|c| c.name.value.to_lowercase())
+                        .map(|c| crate::schema::lower(&c.name.value))
                         .collect(),
                     assumed: None,
                     recursive: with.recursive,

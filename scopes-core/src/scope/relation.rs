@@ -42,7 +42,7 @@ pub(crate) enum OccKind<'q> {
     Table {
         table: String,
         /// Shared with every other occurrence of the table in this statement.
-        scope: Option<std::rc::Rc<TableScope>>,
+        scope: Option<std::sync::Arc<TableScope>>,
     },
     /// A derived table, or a reference to a CTE (analyzed in the CTE's own environment).
     Derived {
@@ -91,7 +91,7 @@ impl Occ<'_> {
     }
 
     /// The scope rules, shared (cheap to keep while the occurrence list changes).
-    pub(crate) fn scope_rc(&self) -> Option<std::rc::Rc<TableScope>> {
+    pub(crate) fn scope_rc(&self) -> Option<std::sync::Arc<TableScope>> {
         match &self.kind {
             OccKind::Table { scope, .. } => scope.clone(),
             _ => None,
@@ -224,7 +224,7 @@ impl<'c> Analyzer<'c> {
                     let cols: Vec<String> = names
                         .iter()
                         .filter_map(|n| n.0.last().and_then(|p| p.as_ident()))
-                        .map(|i| i.value.to_lowercase())
+                        .map(|i| crate::schema::lower(&i.value))
                         .collect();
                     self.join_columns(walk, &left, &right, &cols, &applies, merged_from);
                 }
@@ -322,7 +322,7 @@ impl<'c> Analyzer<'c> {
                     Some(a) => Cols::Known(
                         a.columns
                             .iter()
-                            .map(|c| c.name.value.to_lowercase())
+                            .map(|c| crate::schema::lower(&c.name.value))
                             .collect::<Vec<_>>()
                             .into(),
                     ),
@@ -432,7 +432,7 @@ impl<'c> Analyzer<'c> {
             .rev()
             .nth(1)
             .and_then(|p| p.as_ident())
-            .map(|i| i.value.to_lowercase());
+            .map(|i| crate::schema::lower(&i.value));
         if SYSTEM_TABLES.contains(&table.as_str())
             || qualifier
                 .as_deref()
@@ -442,14 +442,14 @@ impl<'c> Analyzer<'c> {
         }
         let schema = self.config.schema.as_ref();
         let schema_cols = self.schema_columns(&table);
-        if let Some(scope) = self.config.table_scope(&table) {
+        if let Some(scope) = self.config.table_scope_shared(&table) {
             occ.cols = match schema_cols {
                 Some(cols) => Cols::Known(cols),
                 None => Cols::Partial(scope_columns(scope).into()),
             };
             occ.kind = OccKind::Table {
                 table,
-                scope: Some(self.table_scope_rc(scope)),
+                scope: Some(scope.clone()),
             };
             return occ;
         }
@@ -545,7 +545,7 @@ fn opaque<'q>(name: String, alias: &Option<TableAlias>, span: Span) -> Occ<'q> {
 
 /// The lowercase alias name.
 pub(crate) fn name_of(alias: &Option<TableAlias>) -> Option<String> {
-    alias.as_ref().map(|a| a.name.value.to_lowercase())
+    alias.as_ref().map(|a| crate::schema::lower(&a.name.value))
 }
 
 /// The lowercase last part of an object name.

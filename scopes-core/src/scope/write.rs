@@ -142,7 +142,7 @@ impl<'c> Analyzer<'c> {
                     .0
                     .iter()
                     .filter_map(|p| p.as_ident())
-                    .map(|i| i.value.to_lowercase())
+                    .map(|i| crate::schema::lower(&i.value))
                     .collect();
                 let Some(column) = parts.last().cloned() else {
                     continue;
@@ -403,7 +403,7 @@ impl<'c> Analyzer<'c> {
         }
         let table = last_name(name);
         let target_span = name.span();
-        let scope = self.config.table_scope(&table).cloned();
+        let scope = self.config.table_scope_shared(&table).cloned();
         if scope.is_none() {
             if let Some(s) = &self.config.schema {
                 if s.table(&table).is_none() && !self.all_exempt() {
@@ -604,8 +604,10 @@ impl<'c> Analyzer<'c> {
                         None => Some("ON CONFLICT DO NOTHING"),
                         // With a target, only that key arbitrates; others raise errors.
                         Some(sqlparser::ast::ConflictTarget::Columns { columns, .. }) => {
-                            let t: Vec<String> =
-                                columns.iter().map(|c| c.value.to_lowercase()).collect();
+                            let t: Vec<String> = columns
+                                .iter()
+                                .map(|c| crate::schema::lower(&c.value))
+                                .collect();
                             let covered = scope.as_ref().is_some_and(|s| {
                                 s.rules
                                     .iter()
@@ -676,9 +678,12 @@ impl<'c> Analyzer<'c> {
             Some(OnInsert::OnConflict(oc)) => {
                 if let OnConflictAction::DoUpdate(du) = &oc.action {
                     let target_cols: Option<Vec<String>> = match &oc.conflict_target {
-                        Some(sqlparser::ast::ConflictTarget::Columns { columns, .. }) => {
-                            Some(columns.iter().map(|c| c.value.to_lowercase()).collect())
-                        }
+                        Some(sqlparser::ast::ConflictTarget::Columns { columns, .. }) => Some(
+                            columns
+                                .iter()
+                                .map(|c| crate::schema::lower(&c.value))
+                                .collect(),
+                        ),
                         _ => None,
                     };
                     let excluded: Vec<OutCol> = columns
@@ -693,7 +698,7 @@ impl<'c> Analyzer<'c> {
                         .collect();
                     out.absorb(self.do_update(
                         &table,
-                        scope.as_ref(),
+                        scope.as_deref(),
                         ins,
                         du,
                         target_cols,
@@ -715,7 +720,7 @@ impl<'c> Analyzer<'c> {
                 alias: ins
                     .table_alias
                     .as_ref()
-                    .map(|a| a.alias.value.to_lowercase()),
+                    .map(|a| crate::schema::lower(&a.alias.value)),
                 span: self.range(target_span),
                 access: "insert",
                 proofs,
@@ -740,7 +745,7 @@ impl<'c> Analyzer<'c> {
         let name = ins
             .table_alias
             .as_ref()
-            .map(|a| a.alias.value.to_lowercase())
+            .map(|a| crate::schema::lower(&a.alias.value))
             .unwrap_or_else(|| table.to_string());
         let span = ins.insert_token.0.span;
         let existing = Occ {
@@ -753,7 +758,7 @@ impl<'c> Analyzer<'c> {
             nullable: false,
             kind: OccKind::Table {
                 table: table.to_string(),
-                scope: scope.map(|s| self.table_scope_rc(s)),
+                scope: scope.and(self.config.table_scope_shared(table).cloned()),
             },
             cols: match self.config.schema.as_ref().and_then(|s| s.table(table)) {
                 Some(t) => Cols::Known(t.columns.iter().map(|c| c.name.clone()).collect()),
