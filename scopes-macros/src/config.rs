@@ -49,9 +49,8 @@ pub fn load(path: &Path) -> Result<Arc<Loaded>, String> {
         files
             .iter()
             .map(|f| {
-                let meta = std::fs::metadata(f).ok();
-                let len = meta.as_ref().map_or(0, |m| m.len());
-                (f.clone(), meta.and_then(|m| m.modified().ok()), len)
+                let (modified, len) = stamp(f);
+                (f.clone(), modified, len)
             })
             .collect(),
     );
@@ -76,10 +75,30 @@ pub fn load(path: &Path) -> Result<Arc<Loaded>, String> {
     Ok(loaded)
 }
 
-/// scopes.toml and the `.sql` files of its `migrations` directory, sorted.
-fn watched_files(path: &Path) -> Vec<PathBuf> {
-    let mut files = vec![path.to_path_buf()];
-    let migrations = std::fs::read_to_string(path)
+type Stamp = (Option<SystemTime>, u64);
+
+fn stamp(path: &Path) -> Stamp {
+    let meta = std::fs::metadata(path).ok();
+    let len = meta.as_ref().map_or(0, |m| m.len());
+    (meta.and_then(|m| m.modified().ok()), len)
+}
+
+// The `migrations` key of each scopes.toml, by the file's stamp: parsing the TOML again on every
+// invocation was a fifth of the macro's own time.
+#[allow(clippy::type_complexity)]
+static MIGRATIONS: Mutex<BTreeMap<PathBuf, (Stamp, Option<String>)>> = Mutex::new(BTreeMap::new());
+
+/// The `migrations` directory named in the scopes.toml at `path` (cached per file stamp).
+fn migrations_dir(path: &Path) -> Option<String> {
+    let current = stamp(path);
+    if let Ok(cache) = MIGRATIONS.lock() {
+        if let Some((s, dir)) = cache.get(path) {
+            if *s == current {
+                return dir.clone();
+            }
+        }
+    }
+    let dir = std::fs::read_to_string(path)
         .ok()
         .and_then(|text| text.parse::<toml::Table>().ok())
         .and_then(|t| {
@@ -87,6 +106,16 @@ fn watched_files(path: &Path) -> Vec<PathBuf> {
                 .and_then(|m| m.as_str())
                 .map(String::from)
         });
+    if let Ok(mut cache) = MIGRATIONS.lock() {
+        cache.insert(path.to_path_buf(), (current, dir.clone()));
+    }
+    dir
+}
+
+/// scopes.toml and the `.sql` files of its `migrations` directory, sorted.
+fn watched_files(path: &Path) -> Vec<PathBuf> {
+    let mut files = vec![path.to_path_buf()];
+    let migrations = migrations_dir(path);
     if let (Some(dir), Some(base)) = (migrations, path.parent()) {
         if let Ok(entries) = std::fs::read_dir(base.join(dir)) {
             let mut sql: Vec<PathBuf> = entries

@@ -2,6 +2,9 @@
 //! (`query_as_with::<DB, T, _>`) and the checked one (sqlx's own `query_as!` for the one-value
 //! variant, the unchecked expansion for the others).
 
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use scopes_core::rewrite::{Bind, Mode, Rewritten};
@@ -74,9 +77,29 @@ fn local(name: &str) -> Ident {
     Ident::new(name, Span::mixed_site())
 }
 
-/// `const _ = include_bytes!(..)` for each file: cargo then rebuilds the caller when one changes.
+// The files already included by an expansion of this process (one rustc process compiles one
+// crate). Including scopes.toml and every migration once per invocation made each expansion
+// carry several kilobytes of byte literals.
+static INCLUDED: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+
+/// `const _ = include_bytes!(..)` for each file not yet included by an earlier expansion in this
+/// compilation: rustc lists it in the crate's dep-info, and cargo rebuilds the crate when it
+/// changes (once per crate is enough).
 fn includes(files: &[String]) -> TokenStream {
-    quote! { #( const _: &[u8] = ::core::include_bytes!(#files); )* }
+    let fresh: Vec<&String> = match INCLUDED.lock() {
+        Ok(mut done) => files
+            .iter()
+            .filter(|f| done.insert(format!("{}\0{f}", crate_key())))
+            .collect(),
+        Err(_) => files.iter().collect(),
+    };
+    quote! { #( const _: &[u8] = ::core::include_bytes!(#fresh); )* }
+}
+
+/// The crate being compiled, should a host expand several in one process.
+fn crate_key() -> String {
+    let var = |name| crate::config::env(name).unwrap_or_default();
+    format!("{}\0{}", var("CARGO_MANIFEST_DIR"), var("CARGO_CRATE_NAME"))
 }
 
 pub fn expand(plan: &Plan) -> TokenStream {
