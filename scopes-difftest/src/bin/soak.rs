@@ -1,37 +1,50 @@
 //! Soak run: `soak --count N --dialect sqlite|postgres [--start SEED] [--url URL] [--leaks DIR]`.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
+use clap::{Parser, ValueEnum};
 use scopes_difftest::gen::Flavor;
 use scopes_difftest::oracle::Oracle;
 use scopes_difftest::runner;
 
+/// Generates statements, checks them, and executes every accepted one against a database
+/// holding several tenants; exits 1 when an accepted statement touched another tenant's rows.
+#[derive(Parser)]
+struct Args {
+    /// How many statements to generate.
+    #[arg(long, default_value_t = 100_000)]
+    count: u64,
+    /// The first seed (each statement has its own seed, so any finding can be replayed).
+    #[arg(long, default_value_t = 1_000_000_000)]
+    start: u64,
+    /// The database the statements are executed on.
+    #[arg(long, value_enum, default_value_t = Dialect::Sqlite)]
+    dialect: Dialect,
+    /// PostgreSQL connection URL (for `--dialect postgres`).
+    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/test")]
+    url: String,
+    /// Where leaks are recorded as regression cases.
+    #[arg(long)]
+    leaks: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
 fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    let arg = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
+    let args = Args::parse();
+    let count = args.count;
+    let start = args.start;
+    let flavor = match args.dialect {
+        Dialect::Sqlite => Flavor::Sqlite,
+        Dialect::Postgres => Flavor::Postgres,
     };
-    let count: u64 = arg("--count")
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(100_000);
-    let start: u64 = arg("--start")
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(1_000_000_000);
-    let flavor = match arg("--dialect").as_deref() {
-        Some("postgres") => Flavor::Postgres,
-        Some("sqlite") | None => Flavor::Sqlite,
-        Some(other) => {
-            eprintln!("unknown dialect {other}: use sqlite or postgres");
-            std::process::exit(2);
-        }
-    };
-    let url = arg("--url").unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/test".into());
-    let leaks_dir = arg("--leaks")
-        .map(Into::into)
-        .unwrap_or_else(runner::leaks_dir);
+    let url = args.url;
+    let leaks_dir = args.leaks.unwrap_or_else(runner::leaks_dir);
     let config = runner::load_config(flavor).unwrap_or_else(|e| {
         eprintln!("config: {e}");
         std::process::exit(2);
