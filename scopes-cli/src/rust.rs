@@ -82,6 +82,25 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding for an analyzer diagnostic, at the given start and end (1-based line, column).
+    pub fn of_diagnostic(
+        path: String,
+        (line, column): (usize, usize),
+        (end_line, end_column): (usize, usize),
+        diagnostic: &scopes_core::Diagnostic,
+    ) -> Finding {
+        Finding {
+            path,
+            line,
+            column,
+            end_line,
+            end_column,
+            code: diagnostic.code.as_str().to_string(),
+            message: diagnostic.message.clone(),
+            level: Level::of_failure(is_failure(diagnostic.code)),
+        }
+    }
+
     /// The status this finding gives the run: a warning leaves it `Scoped`.
     pub fn status(&self) -> Status {
         match self.level {
@@ -630,12 +649,7 @@ fn is_string_expr(expr: &Expr, names: Option<&Names>) -> bool {
         },
         Expr::Call(call) => match &*call.func {
             Expr::Path(func) => {
-                let segments: Vec<String> = func
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let segments = segment_names(&func.path);
                 segments.len() == 2 && segments[0] == "String" && segments[1] == "from"
             }
             _ => false,
@@ -679,12 +693,7 @@ fn is_builder_expr(expr: &Expr, names: Option<&Names>) -> bool {
             .is_some_and(|n| raw_macro(&n).is_some() || SCOPED.contains(&n.as_str())),
         Expr::Call(call) => match &*call.func {
             Expr::Path(func) => {
-                let segments: Vec<String> = func
-                    .path
-                    .segments
-                    .iter()
-                    .map(|s| s.ident.to_string())
-                    .collect();
+                let segments = segment_names(&func.path);
                 let last = segments.last().map(String::as_str).unwrap_or_default();
                 RAW_FUNCTIONS.contains(&last)
                     || (last == "new"
@@ -855,18 +864,12 @@ impl Visitor<'_> {
             .all_diagnostics()
             .into_iter()
             .map(|d| {
-                let (line, column) = at.position(d.span.start);
-                let (end_line, end_column) = at.position(d.span.end.max(d.span.start));
-                Finding {
-                    path: String::new(),
-                    line,
-                    column,
-                    end_line,
-                    end_column,
-                    code: d.code.as_str().to_string(),
-                    message: d.message.clone(),
-                    level: Level::of_failure(is_failure(d.code)),
-                }
+                Finding::of_diagnostic(
+                    String::new(),
+                    at.position(d.span.start),
+                    at.position(d.span.end.max(d.span.start)),
+                    d,
+                )
             })
             .collect();
         (report, origin, findings)
@@ -1015,6 +1018,11 @@ fn last_ident(path: &syn::Path) -> Option<String> {
     path.segments.last().map(|s| s.ident.to_string())
 }
 
+/// Every segment of a path, as text (`sqlx::query` -> `["sqlx", "query"]`).
+fn segment_names(path: &syn::Path) -> Vec<String> {
+    path.segments.iter().map(|s| s.ident.to_string()).collect()
+}
+
 impl<'ast> Visit<'ast> for Visitor<'_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let name = last_ident(&mac.path).unwrap_or_default();
@@ -1037,12 +1045,7 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Expr::Path(func) = &*call.func {
-            let segments: Vec<String> = func
-                .path
-                .segments
-                .iter()
-                .map(|s| s.ident.to_string())
-                .collect();
+            let segments = segment_names(&func.path);
             let last = segments.last().map(String::as_str).unwrap_or_default();
             let what = segments.join("::");
             // `sqlx::query(..)` always; a bare `query(..)` only when the file imports it from

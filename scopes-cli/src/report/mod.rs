@@ -12,7 +12,7 @@ use scopes_core::{Markers, ProofKind};
 
 use scopes_core::render::line_col;
 
-use crate::check::{is_failure, Run};
+use crate::check::Run;
 use crate::opt::Format;
 use crate::rust::{Finding, Level};
 
@@ -55,18 +55,12 @@ pub fn problems(run: &Run) -> Vec<Finding> {
             });
         }
         for diagnostic in file.report.all_diagnostics() {
-            let (line, column) = line_col(&file.sql, diagnostic.span.start);
-            let (end_line, end_column) = line_col(&file.sql, diagnostic.span.end);
-            problems.push(Finding {
-                path: path.clone(),
-                line,
-                column,
-                end_line,
-                end_column,
-                code: diagnostic.code.as_str().to_string(),
-                message: diagnostic.message.clone(),
-                level: Level::of_failure(is_failure(diagnostic.code)),
-            });
+            problems.push(Finding::of_diagnostic(
+                path.clone(),
+                line_col(&file.sql, diagnostic.span.start),
+                line_col(&file.sql, diagnostic.span.end),
+                diagnostic,
+            ));
         }
     }
     problems.extend(run.findings.iter().cloned());
