@@ -6,6 +6,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use scopes_cli::opt::Opt;
 
+// The analyzer allocates many small, short-lived values (AST nodes, names, fact sets); checking
+// runs about a third faster on mimalloc than on the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     // clap prints usage errors itself and exits with 2, the code of every usage error here.
     let opt = Opt::parse();

@@ -108,8 +108,7 @@ impl SubFacts {
 impl<'q> LevelCtx<'_, 'q> {
     /// Resolves a column reference.
     pub(crate) fn resolve(&self, parts: &[String]) -> Option<Term> {
-        let outer: Vec<&Namespace> = self.outer.iter().map(|v| &v.ns).collect();
-        resolve(parts, self.ns, &outer)
+        resolve(parts, self.ns, self.outer.iter().map(|v| &v.ns))
     }
 
     /// The classes that hold for the rows where occurrence `i` is present.
@@ -161,10 +160,7 @@ impl<'q> LevelCtx<'_, 'q> {
 fn term_of(a: &Atom<'_>, ns: &Namespace, outer: &[&LevelView]) -> Option<Term> {
     match a {
         Atom::Placeholder(d) => Some(Term::Placeholder(Name::from(d.as_str()))),
-        Atom::Column(parts) => {
-            let outer: Vec<&Namespace> = outer.iter().map(|v| &v.ns).collect();
-            resolve(parts, ns, &outer)
-        }
+        Atom::Column(parts) => resolve(parts, ns, outer.iter().map(|v| &v.ns)),
         _ => None,
     }
 }
@@ -288,13 +284,17 @@ fn build_classes(
         match &cond.kind {
             CondKind::Same(a, b) => classes.union(a, b),
             CondKind::Conj(Conjunct::Eq(a, b)) => {
-                if let (Some(a), Some(b)) = (term_of(a, ns, outer), term_of(b, ns, outer)) {
-                    classes.union(&a, &b);
+                let terms = cond
+                    .terms
+                    .get_or_init(|| (term_of(a, ns, outer), term_of(b, ns, outer)));
+                if let (Some(a), Some(b)) = terms {
+                    classes.union(a, b);
                 }
             }
             CondKind::Conj(Conjunct::InSubquery(lhs, q)) => {
-                if let (Some(t), Some(col)) = (term_of(lhs, ns, outer), sub.column(q)) {
-                    classes.add_facts(&t, col.facts.iter().cloned());
+                let (lhs, _) = cond.terms.get_or_init(|| (term_of(lhs, ns, outer), None));
+                if let (Some(t), Some(col)) = (lhs, sub.column(q)) {
+                    classes.add_facts(t, col.facts.iter().cloned());
                 }
             }
             CondKind::Conj(Conjunct::Exists(q)) => {
@@ -396,10 +396,8 @@ impl<'c> Analyzer<'c> {
         }
         if let Some(sel) = input.selection {
             for c in conjuncts(sel) {
-                walk.conds.push(Cond {
-                    kind: CondKind::Conj(classify(c)),
-                    applies: Applies::All,
-                });
+                walk.conds
+                    .push(Cond::new(CondKind::Conj(classify(c)), Applies::All));
             }
         }
         out.diags.append(&mut walk.problems);
@@ -427,7 +425,7 @@ impl<'c> Analyzer<'c> {
             .group_by
             .iter()
             .filter_map(|e| match atom(e) {
-                Atom::Column(p) => resolve(&p, &ns, &outer_ns),
+                Atom::Column(p) => resolve(&p, &ns, outer_ns.iter().copied()),
                 _ => None,
             })
             .collect();
@@ -436,16 +434,13 @@ impl<'c> Analyzer<'c> {
                 if let Conjunct::Eq(a, b) = classify(c) {
                     let ok = |x: &Atom<'_>| match x {
                         Atom::Placeholder(_) => true,
-                        Atom::Column(p) => {
-                            resolve(p, &ns, &outer_ns).is_some_and(|t| group_terms.contains(&t))
-                        }
+                        Atom::Column(p) => resolve(p, &ns, outer_ns.iter().copied())
+                            .is_some_and(|t| group_terms.contains(&t)),
                         _ => false,
                     };
                     if ok(&a) && ok(&b) {
-                        walk.conds.push(Cond {
-                            kind: CondKind::Conj(Conjunct::Eq(a, b)),
-                            applies: Applies::All,
-                        });
+                        walk.conds
+                            .push(Cond::new(CondKind::Conj(Conjunct::Eq(a, b)), Applies::All));
                     }
                 }
             }
@@ -494,12 +489,12 @@ impl<'c> Analyzer<'c> {
                 let grouped = !aggregated || group_terms.contains(&term);
                 let windowed = shape.windows.iter().all(|w| match w {
                     WindowType::WindowSpec(spec) => spec.partition_by.iter().any(|e| {
-                        matches!(atom(e), Atom::Column(p) if resolve(&p, &ns, &outer_ns).as_ref() == Some(&term))
+                        matches!(atom(e), Atom::Column(p) if resolve(&p, &ns, outer_ns.iter().copied()).as_ref() == Some(&term))
                     }),
                     WindowType::NamedWindow(_) => false,
                 });
                 let distinct = input.distinct_on.is_none_or(|on| {
-                    on.iter().any(|e| matches!(atom(e), Atom::Column(p) if resolve(&p, &ns, &outer_ns).as_ref() == Some(&term)))
+                    on.iter().any(|e| matches!(atom(e), Atom::Column(p) if resolve(&p, &ns, outer_ns.iter().copied()).as_ref() == Some(&term)))
                 });
                 if grouped && windowed && distinct {
                     seeds.push((term, facts.clone()));
@@ -1041,7 +1036,7 @@ impl<'c> Analyzer<'c> {
                             if entry.name.is_none() {
                                 entry.name = parts.last().cloned();
                             }
-                            entry.term = resolve(&parts, ns, outer);
+                            entry.term = resolve(&parts, ns, outer.iter().copied());
                         }
                         Atom::Placeholder(d) => entry.placeholder = Some(d),
                         Atom::Subquery(q) => entry.subquery = Some(q as *const Query),

@@ -112,14 +112,18 @@ impl Namespace {
 
 /// Resolves a column reference against the current level, then the enclosing levels
 /// (innermost first). `outer` lists the enclosing namespaces, nearest first.
-pub(crate) fn resolve(parts: &[String], local: &Namespace, outer: &[&Namespace]) -> Option<Term> {
+pub(crate) fn resolve<'n>(
+    parts: &[String],
+    local: &Namespace,
+    outer: impl IntoIterator<Item = &'n Namespace>,
+) -> Option<Term> {
     let column = parts.last()?.as_str();
     match local.find(parts) {
         Found::Occurrence(i) => return Some(Term::Local(i, column.into())),
         Found::Unclear => return None,
         Found::NotHere => {}
     }
-    for (up, ns) in outer.iter().enumerate() {
+    for (up, ns) in outer.into_iter().enumerate() {
         match ns.find(parts) {
             Found::Occurrence(i) => return Some(Term::Outer(up, i, column.into())),
             Found::Unclear => return None,
@@ -155,11 +159,11 @@ mod tests {
             ("c", Cols::Partial(Rc::from([]))),
         ]);
         assert_eq!(
-            resolve(&v(&["c", "x"]), &n, &[]),
+            resolve(&v(&["c", "x"]), &n, None),
             Some(Term::Local(1, "x".into()))
         );
         assert_eq!(
-            resolve(&v(&["public", "c", "x"]), &n, &[]),
+            resolve(&v(&["public", "c", "x"]), &n, None),
             Some(Term::Local(1, "x".into()))
         );
     }
@@ -169,12 +173,12 @@ mod tests {
         let inner = ns(&[("c", Cols::Known(v(&["site_id"]).into()))]);
         let outer = ns(&[("p", Cols::Known(v(&["site_id"]).into()))]);
         assert_eq!(
-            resolve(&v(&["site_id"]), &inner, &[&outer]),
+            resolve(&v(&["site_id"]), &inner, [&outer]),
             Some(Term::Local(0, "site_id".into()))
         );
         let inner = ns(&[("c", Cols::Known(v(&["body"]).into()))]);
         assert_eq!(
-            resolve(&v(&["site_id"]), &inner, &[&outer]),
+            resolve(&v(&["site_id"]), &inner, [&outer]),
             Some(Term::Outer(0, 0, "site_id".into()))
         );
     }
@@ -184,12 +188,12 @@ mod tests {
         // an inner table that may have the column hides the outer one: unresolved
         let inner = ns(&[("c", Cols::Partial(Rc::from([])))]);
         let outer = ns(&[("p", Cols::Known(v(&["site_id"]).into()))]);
-        assert_eq!(resolve(&v(&["site_id"]), &inner, &[&outer]), None);
+        assert_eq!(resolve(&v(&["site_id"]), &inner, [&outer]), None);
         // two tables that have it: ambiguous
         let both = ns(&[
             ("a", Cols::Known(v(&["site_id"]).into())),
             ("b", Cols::Known(v(&["site_id"]).into())),
         ]);
-        assert_eq!(resolve(&v(&["site_id"]), &both, &[]), None);
+        assert_eq!(resolve(&v(&["site_id"]), &both, None), None);
     }
 }

@@ -129,6 +129,20 @@ pub(crate) enum CondKind<'q> {
 pub(crate) struct Cond<'q> {
     pub kind: CondKind<'q>,
     pub applies: Applies,
+    /// The terms of the conjunct's sides, resolved on first use: a level resolves names
+    /// against one namespace, and the fixpoint rebuilds its classes from the conditions many
+    /// times.
+    pub terms: std::cell::OnceCell<(Option<Term>, Option<Term>)>,
+}
+
+impl<'q> Cond<'q> {
+    pub(crate) fn new(kind: CondKind<'q>, applies: Applies) -> Self {
+        Cond {
+            kind,
+            applies,
+            terms: std::cell::OnceCell::new(),
+        }
+    }
 }
 
 /// The result of walking a FROM clause.
@@ -214,10 +228,8 @@ impl<'c> Analyzer<'c> {
                 JoinConstraint::On(expr) => {
                     walk.on_exprs.push(expr);
                     for c in conjuncts(expr) {
-                        walk.conds.push(Cond {
-                            kind: CondKind::Conj(classify(c)),
-                            applies: applies.clone(),
-                        });
+                        walk.conds
+                            .push(Cond::new(CondKind::Conj(classify(c)), applies.clone()));
                     }
                 }
                 JoinConstraint::Using(names) => {
@@ -260,13 +272,13 @@ impl<'c> Analyzer<'c> {
             let l = side_find(walk, left, col);
             let r = side_find(walk, right, col);
             if let (Some(l), Some(r)) = (l, r) {
-                walk.conds.push(Cond {
-                    kind: CondKind::Same(
+                walk.conds.push(Cond::new(
+                    CondKind::Same(
                         Term::Local(l, Name::from(col.as_str())),
                         Term::Local(r, Name::from(col.as_str())),
                     ),
-                    applies: applies.clone(),
-                });
+                    applies.clone(),
+                ));
             }
             let merged = match merged_from {
                 Some(side) if side.as_slice() == left => l,
