@@ -20,7 +20,7 @@ pub use scope::{IntoValue, Mode, Scope, Value};
 pub mod __private {
     pub use crate::bind::{many_json, Args, ScopeType};
     pub use crate::private::{
-        as_scope, checked_row, unchecked_variant, AsScope, CheckedRow, Fallback, FallbackDone,
+        as_scope, checked_by, checked_row, AsScope, CheckedRow, Fallback, FallbackDone,
     };
     pub use crate::query::Choice;
     pub use crate::scope::Selection;

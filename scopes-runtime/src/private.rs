@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use futures_core::stream::BoxStream;
 
 use crate::error::{Error, ScopeError};
-use crate::query::{Choice, Run};
+use crate::query::Run;
 use crate::scope::Scope;
 
 /// What may be passed as the scope argument of a scoped macro.
@@ -44,17 +44,19 @@ pub fn as_scope<S: AsScope + ?Sized>(scope: &S) -> &Scope {
     scope.as_scope()
 }
 
-/// In the `checked` build mode, an unchecked variant next to the checked one (`Choice::A`):
-/// the bound ties its database and row type to the checked variant's, so type inference takes
-/// `query_scalar_with`'s output type from sqlx's checked macro, even when the query is never
-/// fetched (`.sql()` only).
+/// In the `checked` build mode: `query`, the variant that runs, tied to `check`, the closure
+/// holding sqlx's checked macro for the same SQL (type-checked, never called). The bound makes
+/// the database and row type the checked macro's, so inference takes `query_scalar_with`'s
+/// output type from it, even when the query is never fetched (`.sql()` only).
 #[inline]
-pub fn unchecked_variant<X, Y>(query: Y) -> Choice<X, Y>
+pub fn checked_by<C, X, Y>(check: &C, query: Y) -> Y
 where
+    C: FnOnce() -> Result<X, Error>,
     X: Run,
     Y: Run<Db = X::Db, Output = X::Output>,
 {
-    Choice::B(query)
+    let _ = check;
+    query
 }
 
 /// `scoped_query_as!(T, ..)` in the `checked` build mode: the variants other than "one value"

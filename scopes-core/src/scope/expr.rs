@@ -43,7 +43,7 @@ pub(crate) enum Atom<'q> {
     /// A column reference: lowercase name parts (`["p", "site_id"]`).
     Column(Vec<String>),
     /// A `:dimension` placeholder (the name without the colon).
-    Placeholder(String),
+    Placeholder(&'q str),
     /// A parenthesized subquery used as a value.
     Subquery(&'q Query),
     /// Anything else.
@@ -61,11 +61,20 @@ pub(crate) fn placeholder_name(expr: &Expr) -> Option<&str> {
     }
 }
 
+/// Whether an expression is a column reference (what [`atom`] reads as `Atom::Column`), without
+/// building the lowercase name.
+pub(crate) fn is_column(expr: &Expr) -> bool {
+    matches!(
+        strip(expr),
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_)
+    )
+}
+
 /// Reads an expression as an atom.
 pub(crate) fn atom(expr: &Expr) -> Atom<'_> {
     let expr = strip(expr);
     if let Some(name) = placeholder_name(expr) {
-        return Atom::Placeholder(name.to_string());
+        return Atom::Placeholder(name);
     }
     match expr {
         Expr::Identifier(ident) => Atom::Column(vec![crate::schema::lower(&ident.value)]),

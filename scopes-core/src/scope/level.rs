@@ -159,7 +159,7 @@ impl<'q> LevelCtx<'_, 'q> {
 /// The term of an atom at a level, if it has one.
 fn term_of(a: &Atom<'_>, ns: &Namespace, outer: &[&LevelView]) -> Option<Term> {
     match a {
-        Atom::Placeholder(d) => Some(Term::Placeholder(Name::from(d.as_str()))),
+        Atom::Placeholder(d) => Some(Term::Placeholder(Name::from(*d))),
         Atom::Column(parts) => resolve(parts, ns, outer.iter().map(|v| &v.ns)),
         _ => None,
     }
@@ -226,7 +226,7 @@ fn find_col<'a>(cols: &'a [OutCol], names: &Cols, column: &str) -> Option<&'a Ou
 /// same conditions restrict.
 #[derive(Default)]
 struct Memo {
-    map: BTreeMap<Vec<u32>, Classes>,
+    map: BTreeMap<Signature, Classes>,
 }
 
 impl Memo {
@@ -247,17 +247,29 @@ impl Memo {
 
 /// Which conditions hold where occurrence `i` is present: occurrences with the same signature
 /// share their classes.
-fn signature(conds: &[Cond<'_>], i: Option<usize>) -> Vec<u32> {
-    conds
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Signature {
+    /// A bit per condition, for levels with at most 128 (every level seen in practice): no
+    /// allocation per lookup.
+    Bits(u128),
+    /// The indexes of the conditions that hold.
+    List(Vec<u32>),
+}
+
+fn signature(conds: &[Cond<'_>], i: Option<usize>) -> Signature {
+    let holds = conds
         .iter()
         .enumerate()
         .filter(|(_, c)| match (i, &c.applies) {
             (_, Applies::All) => true,
             (Some(i), a) => a.contains(i),
             (None, _) => false,
-        })
-        .map(|(k, _)| k as u32)
-        .collect()
+        });
+    if conds.len() <= 128 {
+        Signature::Bits(holds.fold(0, |bits, (k, _)| bits | 1 << k))
+    } else {
+        Signature::List(holds.map(|(k, _)| k as u32).collect())
+    }
 }
 
 /// Builds the equality classes for the rows where occurrence `i` is present (`None`: the
@@ -744,7 +756,7 @@ impl<'c> Analyzer<'c> {
                 }
             }
             // Scoped tables.
-            let mut cache: BTreeMap<Vec<u32>, Classes> = BTreeMap::new();
+            let mut cache: BTreeMap<Signature, Classes> = BTreeMap::new();
             for i in 0..walk.occs.len() {
                 let Some(scope) = walk.occs[i].scope_rc() else {
                     continue;
@@ -1038,7 +1050,7 @@ impl<'c> Analyzer<'c> {
                             }
                             entry.term = resolve(&parts, ns, outer.iter().copied());
                         }
-                        Atom::Placeholder(d) => entry.placeholder = Some(d),
+                        Atom::Placeholder(d) => entry.placeholder = Some(d.to_string()),
                         Atom::Subquery(q) => entry.subquery = Some(q as *const Query),
                         Atom::Other => {}
                     }

@@ -9,7 +9,7 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::Span;
 
-use super::expr::{atom, placeholder_name, strip, Atom};
+use super::expr::{is_column, placeholder_name, strip};
 use super::Analyzer;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::report::{PlaceholderContext, PlaceholderUse};
@@ -79,7 +79,7 @@ impl Visitor for Collect<'_, '_> {
             } => {
                 let (l, r) = (strip(left), strip(right));
                 for (ph, col) in [(l, r), (r, l)] {
-                    if let (Some(dim), Atom::Column(_)) = (placeholder_name(ph), atom(col)) {
+                    if let Some(dim) = placeholder_name(ph).filter(|_| is_column(col)) {
                         let context = PlaceholderContext::Equality {
                             predicate: self.an.range(expr.span()),
                             column: self.an.range(col.span()),
@@ -95,7 +95,7 @@ impl Visitor for Collect<'_, '_> {
                 negated: false,
                 ..
             } if list.len() == 1 => {
-                if let (Some(dim), Atom::Column(_)) = (placeholder_name(&list[0]), atom(lhs)) {
+                if let Some(dim) = placeholder_name(&list[0]).filter(|_| is_column(lhs)) {
                     // sqlparser's span of `x IN (:d)` ends at `:d`: extend it over the closing
                     // parenthesis, or treat the placeholder as a plain value if it is not there.
                     let predicate = self.an.range(expr.span());
