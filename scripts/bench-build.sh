@@ -8,7 +8,7 @@
 #   plain-fn        sqlx::query_as::<_, T>(...)   no macro at all
 # and prints the ratios against plain-checked and the macro's own time per invocation
 # ((scoped-nodb - plain-fn) / N). The proc macros of both sides (scopes-macros, scopes-core,
-# sqlx-macros, sqlx-macros-core) are built with opt-level 3, as recommended for users.
+# sqlparser, sqlx-macros, sqlx-macros-core) are built with opt-level 3, as the README recommends.
 # Usage: scripts/bench-build.sh [N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +39,8 @@ sqlx = { version = "0.9", default-features = false, features = ["sqlite", "macro
 [profile.dev.package.scopes-macros]
 opt-level = 3
 [profile.dev.package.scopes-core]
+opt-level = 3
+[profile.dev.package.sqlparser]
 opt-level = 3
 [profile.dev.package.sqlx-macros]
 opt-level = 3
