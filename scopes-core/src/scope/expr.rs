@@ -247,6 +247,44 @@ impl Visitor for ScanVisitor<'_, '_> {
     }
 }
 
+/// [`scan`] of an expression. The common shapes (columns, values, operators, IN lists,
+/// subqueries) are walked here, where the walk can stop at a subquery; everything else goes
+/// through sqlparser's visitor, which walks into subqueries too (each level of a query would
+/// otherwise walk every level below it again).
+pub(crate) fn scan_expr(expr: &Expr, scan: &mut Scan, on_subquery: &mut dyn FnMut(&Query)) {
+    match expr {
+        Expr::Identifier(_) | Expr::CompoundIdentifier(_) | Expr::Value(_) => {}
+        Expr::BinaryOp { left, right, .. } => {
+            scan_expr(left, scan, on_subquery);
+            scan_expr(right, scan, on_subquery);
+        }
+        Expr::UnaryOp { expr, .. }
+        | Expr::Nested(expr)
+        | Expr::IsNull(expr)
+        | Expr::IsNotNull(expr) => scan_expr(expr, scan, on_subquery),
+        Expr::In {
+            expr,
+            target: InTarget::List(list),
+            ..
+        } => {
+            scan_expr(expr, scan, on_subquery);
+            for e in list {
+                scan_expr(e, scan, on_subquery);
+            }
+        }
+        Expr::In {
+            expr,
+            target: InTarget::Subquery(q),
+            ..
+        } => {
+            scan_expr(expr, scan, on_subquery);
+            on_subquery(q);
+        }
+        Expr::Subquery(q) | Expr::Exists { subquery: q, .. } => on_subquery(q),
+        other => self::scan(other, scan, on_subquery),
+    }
+}
+
 /// Scans a node: calls `on_subquery` for each immediate subquery (not the ones nested in it) and
 /// records aggregates, windows and function calls at this level.
 pub(crate) fn scan<V: Visit + ?Sized>(
@@ -318,5 +356,27 @@ mod tests {
         assert_eq!(n, 2);
         assert!(s.aggregate);
         assert_eq!(s.functions.len(), 1);
+    }
+
+    #[test]
+    fn scan_expr_matches_scan() {
+        // The hand-walked shapes and the visitor must find the same subqueries and calls.
+        for sql in [
+            "count(*) + (SELECT max(x) FROM t) + (SELECT 1)",
+            "a = 1 AND (b IN (SELECT y FROM t WHERE y = lower(z)) OR NOT EXISTS (SELECT 1))",
+            "x IN (1, (SELECT 2), abs(y)) AND -(SELECT 3) IS NULL AND (z) IS NOT NULL",
+            "CASE WHEN (SELECT 1) = 1 THEN sum(x) OVER (PARTITION BY y) END",
+            "p.site_id = :site AND p.id IN (SELECT q.id FROM q WHERE q.n > (SELECT max(n) FROM r))",
+        ] {
+            let e = expr(sql);
+            let (mut a, mut b) = (Scan::default(), Scan::default());
+            let (mut qa, mut qb) = (Vec::new(), Vec::new());
+            scan(&e, &mut a, &mut |q| qa.push(q.to_string()));
+            scan_expr(&e, &mut b, &mut |q| qb.push(q.to_string()));
+            assert_eq!(qa, qb, "{sql}");
+            assert_eq!(a.aggregate, b.aggregate, "{sql}");
+            assert_eq!(a.windows, b.windows, "{sql}");
+            assert_eq!(a.functions, b.functions, "{sql}");
+        }
     }
 }

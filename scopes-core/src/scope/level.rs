@@ -11,7 +11,7 @@ use sqlparser::ast::{
     Spanned, TableFactor, TableWithJoins, WindowType,
 };
 
-use super::expr::{atom, classify, conjuncts, scan, strip, Atom, Conjunct, Scan};
+use super::expr::{atom, classify, conjuncts, scan, scan_expr, strip, Atom, Conjunct, Scan};
 use super::facts::{Classes, Fact, Facts, Name, Term};
 use super::names::{resolve, Cols, Namespace};
 use super::relation::{Applies, Cond, CondKind, Occ, OccKind, Walk};
@@ -31,12 +31,18 @@ pub(crate) enum Node<'q> {
 }
 
 impl Node<'_> {
-    fn scan(&self, s: &mut Scan, f: &mut dyn FnMut(&Query)) {
+    pub(crate) fn scan(&self, s: &mut Scan, f: &mut dyn FnMut(&Query)) {
         match self {
-            Node::Expr(e) => scan(*e, s, f),
+            Node::Expr(e) => scan_expr(e, s, f),
+            Node::Item(SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. }) => {
+                scan_expr(e, s, f)
+            }
             Node::Item(e) => scan(*e, s, f),
+            // `WITH FILL` holds expressions; without it an ORDER BY item is its expression.
+            Node::Order(e) if e.with_fill.is_none() => scan_expr(&e.expr, s, f),
             Node::Order(e) => scan(*e, s, f),
-            Node::Assign(e) => scan(*e, s, f),
+            // The target is column names only.
+            Node::Assign(e) => scan_expr(&e.value, s, f),
             Node::Factor(e) => scan(*e, s, f),
         }
     }

@@ -4,7 +4,6 @@ use sqlparser::ast::{
     Distinct, Expr, GroupByExpr, LimitClause, Query, Select, SetExpr, SetOperator, Spanned,
 };
 
-use super::expr::scan;
 use super::expr::Scan;
 use super::facts::{Fact, Facts};
 use super::level::{LevelInput, Node};
@@ -245,13 +244,7 @@ impl<'c> Analyzer<'c> {
                 }
                 results.push(r);
             };
-            match node {
-                Node::Expr(e) => scan(*e, &mut s, &mut visit),
-                Node::Item(e) => scan(*e, &mut s, &mut visit),
-                Node::Order(e) => scan(*e, &mut s, &mut visit),
-                Node::Assign(e) => scan(*e, &mut s, &mut visit),
-                Node::Factor(e) => scan(*e, &mut s, &mut visit),
-            }
+            node.scan(&mut s, &mut visit);
             for r in results {
                 out.absorb(r);
             }
