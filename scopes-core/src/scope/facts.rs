@@ -81,8 +81,8 @@ impl Classes {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra != rb {
             self.parent[rb] = ra;
-            let moved = std::mem::take(&mut self.facts[rb]);
-            self.facts[ra].extend(moved);
+            let mut moved = std::mem::take(&mut self.facts[rb]);
+            self.facts[ra].append(&mut moved);
         }
     }
 
@@ -91,6 +91,17 @@ impl Classes {
         let i = self.id(term);
         let r = self.find(i);
         self.facts[r].extend(facts);
+    }
+
+    /// Adds a set of facts to a term's class, moving the set in (most classes have no facts
+    /// yet, and then the set simply becomes the class's).
+    pub(crate) fn add_fact_set(&mut self, term: &Term, mut facts: Facts) {
+        if facts.is_empty() {
+            return;
+        }
+        let i = self.id(term);
+        let r = self.find(i);
+        self.facts[r].append(&mut facts);
     }
 
     /// The facts of a term's class (empty for a term never seen).
