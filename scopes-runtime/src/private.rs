@@ -49,22 +49,21 @@ pub fn as_scope<S: AsScope + ?Sized>(scope: &S) -> &Scope {
 /// the database and row type the checked macro's, so inference takes `query_scalar_with`'s
 /// output type from it, even when the query is never fetched (`.sql()` only).
 #[inline]
-pub fn checked_by<C, X, Y>(check: &C, query: Y) -> Y
+pub fn checked_by<C, X, Y>(_check: &C, query: Y) -> Y
 where
     C: FnOnce() -> Result<X, Error>,
     X: Run,
     Y: Run<Db = X::Db, Output = X::Output>,
 {
-    let _ = check;
     query
 }
 
-/// `scoped_query_as!(T, ..)` in the `checked` build mode: the variants other than "one value"
-/// decode rows through `FromRow`.
+/// `scoped_query_as!(T, ..)` in the `checked` build mode with a scope: every variant decodes
+/// rows through `FromRow`.
 #[diagnostic::on_unimplemented(
     message = "in the `checked` build mode, `scoped_query_as!({Self}, ..)` with a scope needs `{Self}: sqlx::FromRow`",
     label = "add `#[derive(sqlx::FromRow)]` to `{Self}`",
-    note = "sqlx's `query_as!` checks the one-value variant; the several-values and all variants decode rows through `FromRow`"
+    note = "sqlx's `query_as!` checks the one-value variant at compile time; every variant decodes rows through `FromRow` when it runs"
 )]
 pub trait CheckedRow<DB: sqlx::Database> {}
 

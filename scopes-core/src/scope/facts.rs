@@ -93,17 +93,6 @@ impl Classes {
         self.facts[r].extend(facts);
     }
 
-    /// Adds a set of facts to a term's class, moving the set in (most classes have no facts
-    /// yet, and then the set simply becomes the class's).
-    pub(crate) fn add_fact_set(&mut self, term: &Term, mut facts: Facts) {
-        if facts.is_empty() {
-            return;
-        }
-        let i = self.id(term);
-        let r = self.find(i);
-        self.facts[r].append(&mut facts);
-    }
-
     /// The facts of a term's class (empty for a term never seen).
     pub(crate) fn facts(&mut self, term: &Term) -> Facts {
         match self.terms.iter().position(|t| t == term) {

@@ -171,6 +171,21 @@ fn term_of(a: &Atom<'_>, ns: &Namespace, outer: &[&LevelView]) -> Option<Term> {
     }
 }
 
+/// The term of the left side of an `x IN (SELECT ...)` condition (resolved once per level).
+fn in_subquery_term<'c>(
+    cond: &'c Cond<'_>,
+    ns: &Namespace,
+    outer: &[&LevelView],
+) -> Option<&'c Term> {
+    let CondKind::Conj(Conjunct::InSubquery(lhs, _)) = &cond.kind else {
+        return None;
+    };
+    cond.terms
+        .get_or_init(|| (term_of(lhs, ns, outer), None))
+        .0
+        .as_ref()
+}
+
 /// Facts every column of an occurrence has, by its own state.
 pub(crate) fn seed_facts(occ: &Occ<'_>, column: &str) -> Facts {
     match &occ.kind {
@@ -309,9 +324,8 @@ fn build_classes(
                     classes.union(a, b);
                 }
             }
-            CondKind::Conj(Conjunct::InSubquery(lhs, q)) => {
-                let (lhs, _) = cond.terms.get_or_init(|| (term_of(lhs, ns, outer), None));
-                if let (Some(t), Some(col)) = (lhs, sub.column(q)) {
+            CondKind::Conj(Conjunct::InSubquery(_, q)) => {
+                if let (Some(t), Some(col)) = (in_subquery_term(cond, ns, outer), sub.column(q)) {
                     classes.add_facts(t, col.facts.iter().cloned());
                 }
             }
@@ -336,7 +350,7 @@ fn build_classes(
                 .map(|v| v.col_facts(*o, c))
                 .unwrap_or_default(),
         };
-        classes.add_fact_set(&t, facts);
+        classes.add_facts(&t, facts);
     }
     classes
 }
@@ -934,20 +948,20 @@ impl<'c> Analyzer<'c> {
                 // The subquery's rows only matter where its column equals the left side, so
                 // the left side's facts may be pushed into it (when that is sound).
                 let lhs = walk.conds.iter().find_map(|c| match &c.kind {
-                    CondKind::Conj(Conjunct::InSubquery(lhs, q2)) if std::ptr::eq(*q2, *q) => {
-                        Some((lhs, c.applies.clone()))
+                    CondKind::Conj(Conjunct::InSubquery(_, q2)) if std::ptr::eq(*q2, *q) => {
+                        in_subquery_term(c, ns, outer)
                     }
                     _ => None,
                 });
-                match lhs.and_then(|(a, _)| term_of(a, ns, outer)) {
+                match lhs {
                     Some(t) => {
-                        let occ = match &t {
+                        let occ = match t {
                             Term::Local(i, _) => Some(*i),
                             _ => None,
                         };
                         let mut c =
                             build_classes(&walk.occs, &walk.conds, occ, outer, sub, seeds, ns);
-                        vec![term_facts_in(&mut c, &t, &walk.occs, outer)]
+                        vec![term_facts_in(&mut c, t, &walk.occs, outer)]
                     }
                     None => Vec::new(),
                 }
