@@ -48,7 +48,7 @@ opt-level = 3
 opt-level = 3
 TOML
   {
-    echo '#![allow(dead_code)]'
+    echo '#![allow(dead_code, unused_imports)]'
     echo 'use sqlx_scopes::{scoped_query_as, Scope};'
     echo '#[derive(sqlx::FromRow)] pub struct Post { pub id: i64, pub title: String }'
     for i in $(seq 1 "$n"); do

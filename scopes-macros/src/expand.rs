@@ -10,7 +10,7 @@ use quote::{quote, quote_spanned};
 use scopes_core::rewrite::{Bind, Mode, Rewritten};
 use scopes_core::Dialect;
 use syn::spanned::Spanned;
-use syn::{Ident, LitStr, Type};
+use syn::{Ident, LitByteStr, LitStr, Type};
 
 use crate::input::{Input, Kind};
 
@@ -110,6 +110,146 @@ fn crate_key() -> String {
 }
 
 pub fn expand(plan: &Plan) -> TokenStream {
+    compact(plan).unwrap_or_else(|| spelled_out(plan))
+}
+
+/// The compact expansion: the variants as data (`__private::Plan`: SQL texts and bind lists),
+/// run by the runtime's generic `rows` / `rows_as` / `scalar`. A few dozen tokens per call,
+/// where spelling every variant out took a few hundred (see the runtime's `plan` module).
+/// `None` where it does not apply: every variant checked by sqlx (each its own type), the
+/// checked one-variant statement (sqlx's own expansion is the whole query), or more
+/// arguments than a bind byte can name.
+fn compact(plan: &Plan) -> Option<TokenStream> {
+    let input = plan.input;
+    let rewritten = plan.rewritten;
+    let checking = checking(plan);
+    let ok_variants = rewritten.variants.iter().filter(|v| v.sql.is_ok()).count();
+    match checking {
+        Checking::Every => return None,
+        Checking::One(_) if ok_variants <= 1 => return None,
+        _ => {}
+    }
+    // Bind bytes: 0..64 a caller argument, 64 + d one value, 128 + d several values.
+    if input.args.len() > 64 || rewritten.dimensions.len() > 64 {
+        return None;
+    }
+    let dim_index = |d: &str| rewritten.dimensions.iter().position(|x| x == d);
+    let span = input.sql.span();
+    let mut sqls = Vec::new();
+    let mut binds = Vec::new();
+    let mut checked = None;
+    for (i, variant) in rewritten.variants.iter().enumerate() {
+        let (sql, bytes) = match &variant.sql {
+            Err(e) => {
+                let mode = match e.mode {
+                    Mode::Many => 1,
+                    _ => 2,
+                };
+                let d = u8::try_from(dim_index(&e.dimension)?).ok()?;
+                (String::new(), vec![d, mode])
+            }
+            Ok(v) => {
+                let mut bytes = Vec::with_capacity(v.binds.len());
+                for b in &v.binds {
+                    bytes.push(match b {
+                        Bind::User(i) => u8::try_from(*i).ok()?,
+                        Bind::One(d) => 64 + u8::try_from(dim_index(d)?).ok()?,
+                        Bind::Many(d) => 128 + u8::try_from(dim_index(d)?).ok()?,
+                    });
+                }
+                if matches!(checking, Checking::One(one) if one == i) {
+                    checked = Some(v);
+                }
+                (v.sql.clone(), bytes)
+            }
+        };
+        sqls.push(LitStr::new(&sql, span));
+        binds.push(LitByteStr::new(&bytes, span));
+    }
+    let krate = &input.krate;
+    let db = db_path(plan.dialect);
+    let scope_var = local("__scope");
+    let arg_vars: Vec<Ident> = (0..input.args.len())
+        .map(|i| local(&format!("__a{i}")))
+        .collect();
+    let args = &input.args;
+    let includes = includes(&plan.files);
+    let dims = &rewritten.dimensions;
+    let binder = match plan.dialect {
+        Dialect::Postgres => quote!(dim_array),
+        _ => quote!(dim_json),
+    };
+    let types = &plan.types;
+    let call = match &input.kind {
+        Kind::Rows => quote!(rows::<#db>),
+        Kind::As(t) => quote!(rows_as::<#db, #t>),
+        Kind::Scalar => quote!(scalar::<#db, _>),
+    };
+    let (x, n) = (local("__x"), local("__i"));
+    let indices = 0..arg_vars.len();
+    let (scope_setup, scope_arg) = match &input.scope {
+        Some(scope) => (
+            quote! {
+                // `let x = &(expr)` extends a temporary scope (`Scope::one(..)`) to the block.
+                let #scope_var = &(#scope);
+                let #scope_var: &_scopes::Scope = _scopes::__private::as_scope(#scope_var);
+            },
+            quote!(::core::option::Option::Some(#scope_var)),
+        ),
+        None => (TokenStream::new(), quote!(::core::option::Option::None)),
+    };
+    let mut query = quote! {
+        _scopes::__private::#call(
+            _scopes::__private::Plan {
+                dimensions: &[#(#dims),*],
+                sql: &[#(#sqls),*],
+                binds: &[#(#binds),*],
+            },
+            #scope_arg,
+            &[#(_scopes::__private::#binder::<#db, #types>),*],
+            &mut |#x, #n| match #n {
+                #( #indices => #x.add(#arg_vars), )*
+                _ => {}
+            },
+        )
+    };
+    let mut checks = TokenStream::new();
+    if let Some(v) = checked {
+        let values: Vec<TokenStream> = v
+            .binds
+            .iter()
+            .map(|b| bind_value(plan, b, &arg_vars, &scope_var))
+            .collect();
+        let sql = LitStr::new(&v.sql, span);
+        let sqlx = checked_query(plan, &sql, &values);
+        let check_var = local("__checked");
+        if let Kind::As(t) = &input.kind {
+            checks = quote_spanned! {t.span()=>
+                _scopes::__private::checked_row::<#db, #t>();
+            };
+        }
+        checks.extend(quote! {
+            let #check_var = || -> ::core::result::Result<_, _scopes::Error> {
+                ::core::result::Result::Ok(#sqlx)
+            };
+        });
+        query = quote!(_scopes::__private::checked_plan(&#check_var, #query));
+    }
+    Some(quote_spanned! {Span::mixed_site()=>
+        {
+            use #krate as _scopes;
+            #includes
+            #( let #arg_vars = &(#args); )*
+            #scope_setup
+            #checks
+            #query
+        }
+    })
+}
+
+/// Every variant spelled out as its own sqlx query, joined by a `match` on the variant index
+/// (and by `Choice` where their types differ).
+fn spelled_out(plan: &Plan) -> TokenStream {
     let input = plan.input;
     let krate = &input.krate;
     let scope_var = local("__scope");

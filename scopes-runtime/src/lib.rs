@@ -7,6 +7,7 @@
 pub mod axum;
 mod bind;
 mod error;
+mod plan;
 mod private;
 mod query;
 mod scope;
@@ -19,8 +20,12 @@ pub use scope::{IntoValue, Mode, Scope, Value};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::bind::{many_json, Args, ScopeType};
+    pub use crate::plan::{
+        dim_array, dim_json, rows, rows_as, scalar, Binder, Plan, UserArgs, MANY, ONE, USER_ARGS,
+    };
     pub use crate::private::{
-        as_scope, checked_by, checked_row, AsScope, CheckedRow, Fallback, FallbackDone,
+        as_scope, checked_by, checked_plan, checked_row, AsScope, CheckedRow, Fallback,
+        FallbackDone,
     };
     pub use crate::query::Choice;
     pub use crate::scope::Selection;

@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use futures_core::stream::BoxStream;
 
 use crate::error::{Error, ScopeError};
-use crate::query::Run;
+use crate::query::{Run, Scoped};
 use crate::scope::Scope;
 
 /// What may be passed as the scope argument of a scoped macro.
@@ -56,6 +56,17 @@ where
     Y: Run<Db = X::Db, Output = X::Output>,
 {
     query
+}
+
+/// [`checked_by`] for the compact expansion: `scoped` is the query the scope selects.
+#[inline]
+pub fn checked_plan<C, X, Q>(_check: &C, scoped: Scoped<Q>) -> Scoped<Q>
+where
+    C: FnOnce() -> Result<X, Error>,
+    X: Run,
+    Q: Run<Db = X::Db, Output = X::Output>,
+{
+    scoped
 }
 
 /// `scoped_query_as!(T, ..)` in the `checked` build mode with a scope: every variant decodes
