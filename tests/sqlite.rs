@@ -437,3 +437,47 @@ async fn wrong_value_type_err() {
         "the scope value of dimension \"site\" is a string, but scopes.toml declares i64"
     );
 }
+
+/// More caller arguments than the compact expansion's bind bytes can name (64): the macro
+/// spells every variant out instead, with the same results.
+async fn titles_in_65(pool: &SqlitePool, scope: &Scope) -> Result<Vec<String>, Error> {
+    scoped_query_scalar!(
+        scope,
+        "SELECT p.title FROM posts p WHERE p.site_id = :site AND p.id IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ORDER BY p.id",
+        1_i64, 2_i64, 3_i64, 4_i64, 5_i64, 6_i64, 7_i64, 8_i64, 9_i64, 10_i64, 11_i64, 12_i64, 13_i64,
+            14_i64, 15_i64, 16_i64, 17_i64, 18_i64, 19_i64, 20_i64, 21_i64, 22_i64, 23_i64, 24_i64, 25_i64, 26_i64,
+            27_i64, 28_i64, 29_i64, 30_i64, 31_i64, 32_i64, 33_i64, 34_i64, 35_i64, 36_i64, 37_i64, 38_i64, 39_i64,
+            40_i64, 41_i64, 42_i64, 43_i64, 44_i64, 45_i64, 46_i64, 47_i64, 48_i64, 49_i64, 50_i64, 51_i64, 52_i64,
+            53_i64, 54_i64, 55_i64, 56_i64, 57_i64, 58_i64, 59_i64, 60_i64, 61_i64, 62_i64, 63_i64, 64_i64, 65_i64
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[tokio::test]
+async fn many_arguments_ok() {
+    let pool = common::sqlite().await;
+    assert_eq!(
+        titles_in_65(&pool, &Scope::one("site", 1)).await.unwrap(),
+        ["p1", "deleted"]
+    );
+    assert_eq!(
+        titles_in_65(&pool, &Scope::one("site", 2)).await.unwrap(),
+        ["p2"]
+    );
+    let both = Scope::many("site", [1, 2]);
+    assert_eq!(
+        titles_in_65(&pool, &both).await.unwrap(),
+        ["p1", "p2", "deleted"]
+    );
+    assert_eq!(
+        titles_in_65(&pool, &Scope::many("site", Vec::<i64>::new()))
+            .await
+            .unwrap(),
+        Vec::<String>::new()
+    );
+    let err = titles_in_65(&pool, &Scope::one("user", 1))
+        .await
+        .unwrap_err();
+    assert_eq!(missing(err), ["site"]);
+}
