@@ -19,10 +19,15 @@ pub fn normalize_name(name: &str) -> String {
 
 /// `s.to_lowercase()`, with a plain copy for the usual already-lowercase ASCII identifier.
 pub(crate) fn lower(s: &str) -> String {
+    lowered(s).into_owned()
+}
+
+/// [`lower`] without a copy when the name is already lowercase.
+pub(crate) fn lowered(s: &str) -> std::borrow::Cow<'_, str> {
     if s.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
-        s.to_lowercase()
+        std::borrow::Cow::Owned(s.to_lowercase())
     } else {
-        s.to_string()
+        std::borrow::Cow::Borrowed(s)
     }
 }
 

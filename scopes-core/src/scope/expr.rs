@@ -1,7 +1,10 @@
 //! Reading expressions: top-level conjuncts, the atoms an equality relates, and a visitor that
 //! finds immediate subqueries, function calls and windows without descending into subqueries.
 
+use std::borrow::Cow;
 use std::ops::ControlFlow;
+
+use smallvec::SmallVec;
 
 use sqlparser::ast::{
     BinaryOperator, Expr, Function, InTarget, Query, Value, Visit, Visitor, WindowType,
@@ -41,7 +44,7 @@ pub(crate) fn strip(mut expr: &Expr) -> &Expr {
 #[derive(Debug, Clone)]
 pub(crate) enum Atom<'q> {
     /// A column reference: lowercase name parts (`["p", "site_id"]`).
-    Column(Vec<String>),
+    Column(Parts<'q>),
     /// A `:dimension` placeholder (the name without the colon).
     Placeholder(&'q str),
     /// A parenthesized subquery used as a value.
@@ -70,6 +73,10 @@ pub(crate) fn is_column(expr: &Expr) -> bool {
     )
 }
 
+/// The lowercase name parts of a column reference, borrowed from the SQL where it already
+/// wrote them in lowercase (atoms are read for every conjunct at every level).
+pub(crate) type Parts<'q> = SmallVec<[Cow<'q, str>; 2]>;
+
 /// Reads an expression as an atom.
 pub(crate) fn atom(expr: &Expr) -> Atom<'_> {
     let expr = strip(expr);
@@ -77,11 +84,13 @@ pub(crate) fn atom(expr: &Expr) -> Atom<'_> {
         return Atom::Placeholder(name);
     }
     match expr {
-        Expr::Identifier(ident) => Atom::Column(vec![crate::schema::lower(&ident.value)]),
+        Expr::Identifier(ident) => {
+            Atom::Column(smallvec::smallvec![crate::schema::lowered(&ident.value)])
+        }
         Expr::CompoundIdentifier(parts) => Atom::Column(
             parts
                 .iter()
-                .map(|p| crate::schema::lower(&p.value))
+                .map(|p| crate::schema::lowered(&p.value))
                 .collect(),
         ),
         Expr::Subquery(q) => Atom::Subquery(q),

@@ -4,8 +4,9 @@
 //! Facts hold "whenever the value is not NULL": equality with NULL is never true, so a fact
 //! reached through equalities is always justified for the rows where it matters.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
+
+use smallvec::SmallVec;
 
 /// A lowercase table, column or dimension name inside the proof. Shared, not copied: facts and
 /// terms are cloned often while the fixpoint runs, and a clone is then a counter increment.
@@ -27,8 +28,112 @@ pub(crate) enum Fact {
     },
 }
 
-/// A set of facts.
-pub(crate) type Facts = BTreeSet<Fact>;
+/// A set of facts: sorted and without duplicates, the first two inline. A value typically
+/// has one or two facts, and sets are built, cloned and dropped for every term at every level,
+/// so a set that needs no allocation (a `BTreeSet` allocates a node for its first element)
+/// saves most of the analysis's allocations.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Facts(SmallVec<[Fact; 2]>);
+
+impl Facts {
+    /// The empty set.
+    pub(crate) fn new() -> Self {
+        Facts(SmallVec::new())
+    }
+
+    /// Adds a fact; `false` when it was there already.
+    pub(crate) fn insert(&mut self, fact: Fact) -> bool {
+        match self.0.binary_search(&fact) {
+            Ok(_) => false,
+            Err(i) => {
+                self.0.insert(i, fact);
+                true
+            }
+        }
+    }
+
+    /// Whether the set has the fact.
+    pub(crate) fn contains(&self, fact: &Fact) -> bool {
+        self.0.binary_search(fact).is_ok()
+    }
+
+    /// The facts, in order.
+    pub(crate) fn iter(&self) -> std::slice::Iter<'_, Fact> {
+        self.0.iter()
+    }
+
+    /// Whether the set is empty.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Facts of `self` that `other` lacks.
+    pub(crate) fn difference<'a>(&'a self, other: &'a Facts) -> impl Iterator<Item = &'a Fact> {
+        self.0.iter().filter(move |f| !other.contains(f))
+    }
+
+    /// Facts in both.
+    pub(crate) fn intersection<'a>(&'a self, other: &'a Facts) -> impl Iterator<Item = &'a Fact> {
+        self.0.iter().filter(move |f| other.contains(f))
+    }
+
+    /// Whether every fact of `self` is in `other`.
+    pub(crate) fn is_subset(&self, other: &Facts) -> bool {
+        self.0.iter().all(|f| other.contains(f))
+    }
+
+    /// Moves every fact of `other` into `self`.
+    pub(crate) fn append(&mut self, other: &mut Facts) {
+        if self.0.is_empty() {
+            std::mem::swap(self, other);
+        } else {
+            self.extend(other.0.drain(..));
+        }
+    }
+
+    /// Removes every fact.
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl Extend<Fact> for Facts {
+    fn extend<I: IntoIterator<Item = Fact>>(&mut self, facts: I) {
+        for f in facts {
+            self.insert(f);
+        }
+    }
+}
+
+impl FromIterator<Fact> for Facts {
+    fn from_iter<I: IntoIterator<Item = Fact>>(facts: I) -> Self {
+        let mut out = Facts::new();
+        out.extend(facts);
+        out
+    }
+}
+
+impl<const N: usize> From<[Fact; N]> for Facts {
+    fn from(facts: [Fact; N]) -> Self {
+        facts.into_iter().collect()
+    }
+}
+
+impl IntoIterator for Facts {
+    type Item = Fact;
+    type IntoIter = smallvec::IntoIter<[Fact; 2]>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Facts {
+    type Item = &'a Fact;
+    type IntoIter = std::slice::Iter<'a, Fact>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
 
 /// A value the proof reasons about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -113,7 +113,7 @@ impl SubFacts {
 
 impl<'q> LevelCtx<'_, 'q> {
     /// Resolves a column reference.
-    pub(crate) fn resolve(&self, parts: &[String]) -> Option<Term> {
+    pub(crate) fn resolve<P: AsRef<str>>(&self, parts: &[P]) -> Option<Term> {
         resolve(parts, self.ns, self.outer.iter().map(|v| &v.ns))
     }
 
@@ -187,7 +187,7 @@ fn in_subquery_term<'c>(
 }
 
 /// Facts every column of an occurrence has, by its own state.
-pub(crate) fn seed_facts(occ: &Occ<'_>, column: &str) -> Facts {
+pub(crate) fn seed_facts(occ: &Occ<'_>, column: &Name) -> Facts {
     match &occ.kind {
         OccKind::Table {
             table,
@@ -201,21 +201,21 @@ pub(crate) fn seed_facts(occ: &Occ<'_>, column: &str) -> Facts {
 
 /// Facts of a column of a scoped table proven on `proven` dimensions.
 pub(crate) fn table_seed<'a>(
-    table: &str,
+    table: &Name,
     scope: &crate::config::TableScope,
-    proven: impl Iterator<Item = &'a String>,
-    column: &str,
+    proven: impl Iterator<Item = &'a Name>,
+    column: &Name,
 ) -> Facts {
     let mut out = Facts::new();
     for dim in proven {
         out.insert(Fact::Key {
-            table: table.into(),
-            column: column.into(),
-            dim: Name::from(dim.as_str()),
+            table: table.clone(),
+            column: column.clone(),
+            dim: dim.clone(),
         });
-        if let Some(ScopeRule::Column(c)) = scope.rules.get(dim) {
-            if c == column {
-                out.insert(Fact::Scope(Name::from(dim.as_str())));
+        if let Some(ScopeRule::Column(c)) = scope.rules.get(&**dim) {
+            if **c == **column {
+                out.insert(Fact::Scope(dim.clone()));
             }
         }
     }
@@ -782,7 +782,7 @@ impl<'c> Analyzer<'c> {
                     continue;
                 };
                 for (dim, rule) in &scope.rules {
-                    if !self.checks(dim) || walk.occs[i].proven.contains_key(dim) {
+                    if !self.checks(dim) || walk.occs[i].proven.contains_key(dim.as_str()) {
                         continue;
                     }
                     let (column, fact) = obligation(rule, dim);
@@ -860,7 +860,7 @@ impl<'c> Analyzer<'c> {
                             None => detail,
                         };
                         walk.occs[i].proven.insert(
-                            dim.clone(),
+                            Name::from(dim.as_str()),
                             Proof {
                                 dimension: dim.clone(),
                                 kind,
@@ -878,7 +878,7 @@ impl<'c> Analyzer<'c> {
                     .rules
                     .keys()
                     .filter(|d| self.checks(d))
-                    .all(|d| o.proven.contains_key(d)),
+                    .all(|d| o.proven.contains_key(d.as_str())),
                 (None, OccKind::Derived { out: Some(q), .. }) => q.diags.is_empty(),
                 _ => true,
             });
@@ -1080,7 +1080,7 @@ impl<'c> Analyzer<'c> {
                     match atom(e) {
                         Atom::Column(parts) => {
                             if entry.name.is_none() {
-                                entry.name = parts.last().cloned();
+                                entry.name = parts.last().map(|p| p.to_string());
                             }
                             entry.term = resolve(&parts, ns, outer.iter().copied());
                         }
@@ -1139,14 +1139,14 @@ impl<'c> Analyzer<'c> {
                     });
                     continue;
                 }
-                if occ.proven.contains_key(dim) {
+                if occ.proven.contains_key(dim.as_str()) {
                     continue;
                 }
                 out.diags
                     .push(self.missing(occ, table, dim, rule, walk, input));
             }
             out.occurrences.push(Occurrence {
-                table: table.clone(),
+                table: table.to_string(),
                 alias: occ.alias.clone(),
                 span: self.range(occ.span),
                 access: occ.access,
@@ -1241,7 +1241,7 @@ impl<'c> Analyzer<'c> {
                 parent_column,
             } => {
                 let linked_parent = walk.occs.iter().find(|o| {
-                    matches!(&o.kind, OccKind::Table { table, .. } if table == parent)
+                    matches!(&o.kind, OccKind::Table { table, .. } if **table == **parent)
                         && o.proven.contains_key(dim)
                 });
                 let help = match linked_parent {

@@ -79,9 +79,9 @@ pub(crate) struct LevelView {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Seed {
     table: Option<(
-        String,
+        facts::Name,
         std::sync::Arc<crate::config::TableScope>,
-        Vec<String>,
+        Vec<facts::Name>,
     )>,
     given: Option<(Vec<OutCol>, names::Cols)>,
 }
@@ -115,7 +115,12 @@ impl Seed {
     fn facts(&self, column: &str) -> Facts {
         let mut out = Facts::new();
         if let Some((table, scope, proven)) = &self.table {
-            out.extend(level::table_seed(table, scope, proven.iter(), column));
+            out.extend(level::table_seed(
+                table,
+                scope,
+                proven.iter(),
+                &facts::Name::from(column),
+            ));
         }
         if let Some((cols, names)) = &self.given {
             out.extend(level::given_seed(cols, names, column));

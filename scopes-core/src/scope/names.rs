@@ -60,15 +60,15 @@ pub(crate) enum Found {
 
 impl Namespace {
     /// Resolves a column reference (lowercase parts) at this level.
-    pub(crate) fn find(&self, parts: &[String]) -> Found {
+    pub(crate) fn find<P: AsRef<str>>(&self, parts: &[P]) -> Found {
         match parts {
-            [column] => self.find_unqualified(column),
+            [column] => self.find_unqualified(column.as_ref()),
             [.., qualifier, _column] => {
                 let mut hits = self
                     .entries
                     .iter()
                     .enumerate()
-                    .filter(|(_, (name, _))| name == qualifier);
+                    .filter(|(_, (name, _))| name == qualifier.as_ref());
                 match (hits.next(), hits.next()) {
                     (Some((i, _)), None) => Found::Occurrence(i),
                     (Some(_), Some(_)) => Found::Unclear,
@@ -112,12 +112,12 @@ impl Namespace {
 
 /// Resolves a column reference against the current level, then the enclosing levels
 /// (innermost first). `outer` lists the enclosing namespaces, nearest first.
-pub(crate) fn resolve<'n>(
-    parts: &[String],
+pub(crate) fn resolve<'n, P: AsRef<str>>(
+    parts: &[P],
     local: &Namespace,
     outer: impl IntoIterator<Item = &'n Namespace>,
 ) -> Option<Term> {
-    let column = parts.last()?.as_str();
+    let column = parts.last()?.as_ref();
     match local.find(parts) {
         Found::Occurrence(i) => return Some(Term::Local(i, column.into())),
         Found::Unclear => return None,

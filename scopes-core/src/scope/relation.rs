@@ -40,7 +40,7 @@ const SYSTEM_TABLES: &[&str] = &[
 pub(crate) enum OccKind<'q> {
     /// A base table or view; `scope` when it is listed in `[tables]`.
     Table {
-        table: String,
+        table: super::facts::Name,
         /// Shared with every other occurrence of the table in this statement.
         scope: Option<std::sync::Arc<TableScope>>,
     },
@@ -76,7 +76,7 @@ pub(crate) struct Occ<'q> {
     pub kind: OccKind<'q>,
     pub cols: Cols,
     /// Proven dimensions.
-    pub proven: BTreeMap<String, Proof>,
+    pub proven: BTreeMap<super::facts::Name, Proof>,
     /// `read`, `update`, `delete`, `insert`.
     pub access: &'static str,
 }
@@ -460,7 +460,7 @@ impl<'c> Analyzer<'c> {
                 None => Cols::Partial(scope_columns(scope).into()),
             };
             occ.kind = OccKind::Table {
-                table,
+                table: table.as_str().into(),
                 scope: Some(scope.clone()),
             };
             return occ;
@@ -504,7 +504,10 @@ impl<'c> Analyzer<'c> {
             }
             _ => {}
         }
-        occ.kind = OccKind::Table { table, scope: None };
+        occ.kind = OccKind::Table {
+            table: table.as_str().into(),
+            scope: None,
+        };
         occ
     }
 

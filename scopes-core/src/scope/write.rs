@@ -757,7 +757,7 @@ impl<'c> Analyzer<'c> {
             },
             nullable: false,
             kind: OccKind::Table {
-                table: table.to_string(),
+                table: table.into(),
                 scope: scope.and(self.config.table_scope_shared(table).cloned()),
             },
             cols: match self.config.schema.as_ref().and_then(|s| s.table(table)) {
