@@ -1,6 +1,8 @@
-//! Turning a checked, rewritten statement into tokens: the no-database expansion
-//! (`query_as_with::<DB, T, _>`) and the checked one, where sqlx's own `query_as!` checks the
-//! one-value variant against the database and every variant runs the no-database expansion.
+//! Turning a checked, rewritten statement into tokens: the no-database expansion (the variants
+//! as data, run by the runtime's `rows` / `rows_as` / `scalar` through `query_as_with::<DB, T,
+//! _>` and friends) and the checked one, where sqlx's own `query_as!` checks the one-value
+//! variant against the database and every variant runs the no-database expansion. Statements
+//! the compact form cannot carry are spelled out variant by variant (`spelled_out`).
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;
