@@ -188,7 +188,16 @@ fn compact(plan: &Plan) -> Option<TokenStream> {
         Kind::Scalar => quote!(scalar::<#db, _>),
     };
     let (x, n) = (local("__x"), local("__i"));
-    let indices = 0..arg_vars.len();
+    // Each argument's `add` carries the argument's span: a value sqlx cannot bind is reported
+    // at the argument, not at the whole macro call.
+    let adds = arg_vars
+        .iter()
+        .zip(args)
+        .enumerate()
+        .map(|(i, (var, arg))| {
+            let add = quote_spanned!(arg.span()=> add);
+            quote!(#i => #x.#add(#var),)
+        });
     let (scope_setup, scope_arg) = match &input.scope {
         Some(scope) => (
             quote! {
@@ -210,7 +219,7 @@ fn compact(plan: &Plan) -> Option<TokenStream> {
             #scope_arg,
             &[#(_scopes::__private::#binder::<#db, #types>),*],
             &mut |#x, #n| match #n {
-                #( #indices => #x.add(#arg_vars), )*
+                #( #adds )*
                 _ => {}
             },
         )
