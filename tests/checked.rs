@@ -207,3 +207,28 @@ async fn execute_every_variant() {
     .unwrap();
     assert_eq!(done.rows_affected(), 0);
 }
+
+/// More caller arguments than the compact expansion's bind bytes can name: every variant is
+/// spelled out, and sqlx still checks the one-value variant (the scalar's type comes from it).
+#[tokio::test]
+async fn many_arguments_checked() {
+    let pool = common::sqlite().await;
+    for (scope, expected) in [
+        (Scope::one("site", 1), vec!["p1", "deleted"]),
+        (Scope::many("site", [1, 2]), vec!["p1", "p2", "deleted"]),
+    ] {
+        let titles = scoped_query_scalar!(
+            scope,
+            "SELECT p.title FROM posts p WHERE p.site_id = :site AND p.id IN (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ORDER BY p.id",
+            1_i64, 2_i64, 3_i64, 4_i64, 5_i64, 6_i64, 7_i64, 8_i64, 9_i64, 10_i64, 11_i64, 12_i64, 13_i64,
+            14_i64, 15_i64, 16_i64, 17_i64, 18_i64, 19_i64, 20_i64, 21_i64, 22_i64, 23_i64, 24_i64, 25_i64, 26_i64,
+            27_i64, 28_i64, 29_i64, 30_i64, 31_i64, 32_i64, 33_i64, 34_i64, 35_i64, 36_i64, 37_i64, 38_i64, 39_i64,
+            40_i64, 41_i64, 42_i64, 43_i64, 44_i64, 45_i64, 46_i64, 47_i64, 48_i64, 49_i64, 50_i64, 51_i64, 52_i64,
+            53_i64, 54_i64, 55_i64, 56_i64, 57_i64, 58_i64, 59_i64, 60_i64, 61_i64, 62_i64, 63_i64, 64_i64, 65_i64
+        )
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+        assert_eq!(titles, expected);
+    }
+}

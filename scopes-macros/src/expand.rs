@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
-use scopes_core::rewrite::{Bind, Mode, Rewritten};
+use scopes_core::rewrite::{Bind, Mode, Rewritten, VariantSql};
 use scopes_core::Dialect;
 use syn::spanned::Spanned;
 use syn::{Ident, LitByteStr, LitStr, Type};
@@ -171,10 +171,7 @@ fn compact(plan: &Plan) -> Option<TokenStream> {
     let krate = &input.krate;
     let db = db_path(plan.dialect);
     let scope_var = local("__scope");
-    let arg_vars: Vec<Ident> = (0..input.args.len())
-        .map(|i| local(&format!("__a{i}")))
-        .collect();
-    let args = &input.args;
+    let (arg_vars, arg_lets) = arg_bindings(input);
     let includes = includes(&plan.files);
     let dims = &rewritten.dimensions;
     let binder = match plan.dialect {
@@ -192,7 +189,7 @@ fn compact(plan: &Plan) -> Option<TokenStream> {
     // at the argument, not at the whole macro call.
     let adds = arg_vars
         .iter()
-        .zip(args)
+        .zip(&input.args)
         .enumerate()
         .map(|(i, (var, arg))| {
             let add = quote_spanned!(arg.span()=> add);
@@ -200,11 +197,7 @@ fn compact(plan: &Plan) -> Option<TokenStream> {
         });
     let (scope_setup, scope_arg) = match &input.scope {
         Some(scope) => (
-            quote! {
-                // `let x = &(expr)` extends a temporary scope (`Scope::one(..)`) to the block.
-                let #scope_var = &(#scope);
-                let #scope_var: &_scopes::Scope = _scopes::__private::as_scope(#scope_var);
-            },
+            scope_binding(scope, &scope_var),
             quote!(::core::option::Option::Some(#scope_var)),
         ),
         None => (TokenStream::new(), quote!(::core::option::Option::None)),
@@ -224,38 +217,75 @@ fn compact(plan: &Plan) -> Option<TokenStream> {
             },
         )
     };
-    let mut checks = TokenStream::new();
-    if let Some(v) = checked {
-        let values: Vec<TokenStream> = v
-            .binds
-            .iter()
-            .map(|b| bind_value(plan, b, &arg_vars, &scope_var))
-            .collect();
-        let sql = LitStr::new(&v.sql, span);
-        let sqlx = checked_query(plan, &sql, &values);
-        let check_var = local("__checked");
-        if let Kind::As(t) = &input.kind {
-            checks = quote_spanned! {t.span()=>
-                _scopes::__private::checked_row::<#db, #t>();
-            };
+    let checks = match checked {
+        Some(v) => {
+            let check_var = local("__checked");
+            query = quote!(_scopes::__private::checked_plan(&#check_var, #query));
+            check_closure(plan, v, &arg_vars, &scope_var, &check_var)
         }
-        checks.extend(quote! {
-            let #check_var = || -> ::core::result::Result<_, _scopes::Error> {
-                ::core::result::Result::Ok(#sqlx)
-            };
-        });
-        query = quote!(_scopes::__private::checked_plan(&#check_var, #query));
-    }
+        None => TokenStream::new(),
+    };
     Some(quote_spanned! {Span::mixed_site()=>
         {
             use #krate as _scopes;
             #includes
-            #( let #arg_vars = &(#args); )*
+            #arg_lets
             #scope_setup
             #checks
             #query
         }
     })
+}
+
+/// The caller's arguments, each evaluated once, in order, into a local (`let __aN = &(arg);`).
+fn arg_bindings(input: &Input) -> (Vec<Ident>, TokenStream) {
+    let vars: Vec<Ident> = (0..input.args.len())
+        .map(|i| local(&format!("__a{i}")))
+        .collect();
+    let args = &input.args;
+    let lets = quote! { #( let #vars = &(#args); )* };
+    (vars, lets)
+}
+
+/// Binds the scope argument to `var` as a `&Scope`.
+fn scope_binding(scope: &syn::Expr, var: &Ident) -> TokenStream {
+    quote! {
+        // `let x = &(expr)` extends a temporary scope (`Scope::one(..)`) to the block.
+        let #var = &(#scope);
+        let #var: &_scopes::Scope = _scopes::__private::as_scope(#var);
+    }
+}
+
+/// Checked mode: sqlx's checked macro for the one-value variant `v`, in a closure (`check_var`)
+/// that is type-checked but never called, and for `scoped_query_as!(T, ..)` the assertion that
+/// `T: FromRow` (every variant decodes through it), reported at `T`.
+fn check_closure(
+    plan: &Plan,
+    v: &VariantSql,
+    arg_vars: &[Ident],
+    scope_var: &Ident,
+    check_var: &Ident,
+) -> TokenStream {
+    let values: Vec<TokenStream> = v
+        .binds
+        .iter()
+        .map(|b| bind_value(plan, b, arg_vars, scope_var))
+        .collect();
+    let sql = LitStr::new(&v.sql, plan.input.sql.span());
+    let sqlx = checked_query(plan, &sql, &values);
+    let mut out = TokenStream::new();
+    if let Kind::As(t) = &plan.input.kind {
+        let db = db_path(plan.dialect);
+        out = quote_spanned! {t.span()=>
+            _scopes::__private::checked_row::<#db, #t>();
+        };
+    }
+    out.extend(quote! {
+        let #check_var = || -> ::core::result::Result<_, _scopes::Error> {
+            ::core::result::Result::Ok(#sqlx)
+        };
+    });
+    out
 }
 
 /// Every variant spelled out as its own sqlx query, joined by a `match` on the variant index
@@ -265,10 +295,7 @@ fn spelled_out(plan: &Plan) -> TokenStream {
     let krate = &input.krate;
     let scope_var = local("__scope");
     let includes = includes(&plan.files);
-    let arg_vars: Vec<Ident> = (0..input.args.len())
-        .map(|i| local(&format!("__a{i}")))
-        .collect();
-    let args = &input.args;
+    let (arg_vars, arg_lets) = arg_bindings(input);
     let dims: Vec<&String> = plan.rewritten.dimensions.iter().collect();
     let index = local("__index");
     let ok_variants: Vec<usize> = plan
@@ -281,8 +308,7 @@ fn spelled_out(plan: &Plan) -> TokenStream {
         .collect();
     let checking = checking(plan);
     let mut arms = Vec::new();
-    let mut row_check = TokenStream::new();
-    let mut check_closure = TokenStream::new();
+    let mut checks = TokenStream::new();
     let check_var = local("__checked");
     for (i, variant) in plan.rewritten.variants.iter().enumerate() {
         let arm = match &variant.sql {
@@ -311,24 +337,10 @@ fn spelled_out(plan: &Plan) -> TokenStream {
                         checked_query(plan, &sql, &values)
                     }
                     Checking::One(one) => {
-                        if let (Kind::As(t), true) = (&input.kind, row_check.is_empty()) {
-                            let db = db_path(plan.dialect);
-                            row_check = quote_spanned! {t.span()=>
-                                _scopes::__private::checked_row::<#db, #t>();
-                            };
-                        }
-                        let q = unchecked_query(plan, &sql, &values);
                         if one == i {
-                            let checked = checked_query(plan, &sql, &values);
-                            check_closure = quote! {
-                                let #check_var = || -> ::core::result::Result<_, _scopes::Error> {
-                                    ::core::result::Result::Ok(#checked)
-                                };
-                            };
-                            quote!(_scopes::__private::checked_by(&#check_var, #q))
-                        } else {
-                            q
+                            checks = check_closure(plan, v, &arg_vars, &scope_var, &check_var);
                         }
+                        unchecked_query(plan, &sql, &values)
                     }
                 };
                 quote! { #i => ::core::result::Result::Ok((#sql, #query)) }
@@ -344,23 +356,24 @@ fn spelled_out(plan: &Plan) -> TokenStream {
             }
         }
     };
-    let run = match &input.scope {
-        Some(scope) => quote! {
-            // `let x = &(expr)` extends a temporary scope (`Scope::one(..)`) to the block.
-            let #scope_var = &(#scope);
-            let #scope_var: &_scopes::Scope = _scopes::__private::as_scope(#scope_var);
-            #check_closure
-            _scopes::Scoped::__build(#scope_var, &[#(#dims),*], #build)
-        },
-        None => quote! { _scopes::Scoped::__fixed(#build) },
+    let (scope_setup, mut query) = match &input.scope {
+        Some(scope) => (
+            scope_binding(scope, &scope_var),
+            quote!(_scopes::Scoped::__build(#scope_var, &[#(#dims),*], #build)),
+        ),
+        None => (TokenStream::new(), quote!(_scopes::Scoped::__fixed(#build))),
     };
+    if !checks.is_empty() {
+        query = quote!(_scopes::__private::checked_plan(&#check_var, #query));
+    }
     quote_spanned! {Span::mixed_site()=>
         {
             use #krate as _scopes;
             #includes
-            #row_check
-            #( let #arg_vars = &(#args); )*
-            #run
+            #arg_lets
+            #scope_setup
+            #checks
+            #query
         }
     }
 }

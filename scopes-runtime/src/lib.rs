@@ -24,8 +24,7 @@ pub mod __private {
         dim_array, dim_json, rows, rows_as, scalar, Binder, Plan, UserArgs, MANY, ONE, USER_ARGS,
     };
     pub use crate::private::{
-        as_scope, checked_by, checked_plan, checked_row, AsScope, CheckedRow, Fallback,
-        FallbackDone,
+        as_scope, checked_plan, checked_row, AsScope, CheckedRow, Fallback, FallbackDone,
     };
     pub use crate::query::Choice;
     pub use crate::scope::Selection;

@@ -44,21 +44,11 @@ pub fn as_scope<S: AsScope + ?Sized>(scope: &S) -> &Scope {
     scope.as_scope()
 }
 
-/// In the `checked` build mode: `query`, the variant that runs, tied to `check`, the closure
-/// holding sqlx's checked macro for the same SQL (type-checked, never called). The bound makes
-/// the database and row type the checked macro's, so inference takes `query_scalar_with`'s
-/// output type from it, even when the query is never fetched (`.sql()` only).
-#[inline]
-pub fn checked_by<C, X, Y>(_check: &C, query: Y) -> Y
-where
-    C: FnOnce() -> Result<X, Error>,
-    X: Run,
-    Y: Run<Db = X::Db, Output = X::Output>,
-{
-    query
-}
-
-/// [`checked_by`] for the compact expansion: `scoped` is the query the scope selects.
+/// In the `checked` build mode: `scoped`, the query the scope selects, tied to `check`, the
+/// closure holding sqlx's checked macro for the one-value variant of the same SQL (type-checked,
+/// never called). The bound makes the database and row type the checked macro's, so inference
+/// takes `query_scalar_with`'s output type from it, even when the query is never fetched
+/// (`.sql()` only).
 #[inline]
 pub fn checked_plan<C, X, Q>(_check: &C, scoped: Scoped<Q>) -> Scoped<Q>
 where
