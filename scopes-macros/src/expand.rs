@@ -131,8 +131,11 @@ fn compact(plan: &Plan) -> Option<TokenStream> {
         Checking::One(_) if ok_variants <= 1 => return None,
         _ => {}
     }
-    // Bind bytes: 0..64 a caller argument, 64 + d one value, 128 + d several values.
-    if input.args.len() > 64 || rewritten.dimensions.len() > 64 {
+    // Bind bytes, as the runtime's `plan` module reads them: below ONE a caller argument,
+    // ONE + d dimension d's one value, MANY + d its several values.
+    const ONE: u8 = 64;
+    const MANY: u8 = 128;
+    if input.args.len() > usize::from(ONE) || rewritten.dimensions.len() > usize::from(ONE) {
         return None;
     }
     let dim_index = |d: &str| rewritten.dimensions.iter().position(|x| x == d);
@@ -155,8 +158,8 @@ fn compact(plan: &Plan) -> Option<TokenStream> {
                 for b in &v.binds {
                     bytes.push(match b {
                         Bind::User(i) => u8::try_from(*i).ok()?,
-                        Bind::One(d) => 64 + u8::try_from(dim_index(d)?).ok()?,
-                        Bind::Many(d) => 128 + u8::try_from(dim_index(d)?).ok()?,
+                        Bind::One(d) => ONE + u8::try_from(dim_index(d)?).ok()?,
+                        Bind::Many(d) => MANY + u8::try_from(dim_index(d)?).ok()?,
                     });
                 }
                 if matches!(checking, Checking::One(one) if one == i) {

@@ -27,8 +27,6 @@ use crate::scope::Scope;
 pub const ONE: u8 = 64;
 /// First bind byte of a dimension's several values.
 pub const MANY: u8 = 128;
-/// Caller arguments a bind list can name (`0..USER_ARGS`).
-pub const USER_ARGS: usize = ONE as usize;
 
 /// Binds dimension values of one declared type: `many` picks the several-values form.
 pub type Binder<DB> = fn(&Scope, &str, bool, &mut Args<DB>) -> Result<(), ScopeError>;
