@@ -210,7 +210,7 @@ fn foreign_key(
                 relation: child.name.clone(),
                 message: message("and cannot carry the scope (one side holds it only through another foreign key)"),
                 help: format!(
-                    "give `{}` and `{}` a `{dimension}` scope column of their own and make the key composite on it, or drop the reference",
+                    "give `{}` and `{}` a column of their own holding the `{dimension}` scope value, and make the key composite on it; or drop the reference",
                     child.name, fk.parent
                 ),
             }),

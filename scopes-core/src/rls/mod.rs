@@ -15,7 +15,7 @@ mod migration;
 mod policy;
 
 pub use migration::{render, State, MARKER};
-pub use policy::{objects, sql_type, Object};
+pub use policy::{ident, objects, sql_type, Object};
 
 /// The prefix of every setting the policies read (`sqlx_scopes.site`).
 pub const SETTINGS_PREFIX: &str = "sqlx_scopes";

@@ -275,7 +275,12 @@ fn predicate(column: &str, dimension: &str, ty: &str) -> String {
 
 /// A name as PostgreSQL needs it written: bare when it is a plain lowercase identifier that is
 /// not a reserved word, double-quoted otherwise.
-pub(crate) fn ident(name: &str) -> String {
+///
+/// ```
+/// assert_eq!(scopes_core::rls::ident("posts"), "posts");
+/// assert_eq!(scopes_core::rls::ident("user"), "\"user\"");
+/// ```
+pub fn ident(name: &str) -> String {
     let plain = name
         .chars()
         .next()
