@@ -260,7 +260,8 @@ fn rule_expr(
 }
 
 /// `column` is one of the bound values. Each setting is read once per statement (an initplan,
-/// not once per row) and cast to the dimension's type; `NULLIF` turns the empty string a
+/// not once per row) and cast to the dimension's type (the array cast stands outside the
+/// subquery: `ANY (SELECT ...)` would compare with the subquery's rows, not an array); `NULLIF` turns the empty string a
 /// setting reads as after a transaction-local set into NULL, which matches nothing.
 fn predicate(column: &str, dimension: &str, ty: &str) -> String {
     let (one, many, all) = (
@@ -269,7 +270,7 @@ fn predicate(column: &str, dimension: &str, ty: &str) -> String {
         setting_all(dimension),
     );
     format!(
-        "{column} = (SELECT NULLIF(current_setting('{one}', true), '')::{ty})\n        OR {column} = ANY ((SELECT NULLIF(current_setting('{many}', true), '')::{ty}[]))\n        OR (SELECT current_setting('{all}', true) = '{ALL_ON}')"
+        "{column} = (SELECT NULLIF(current_setting('{one}', true), '')::{ty})\n        OR {column} = ANY ((SELECT NULLIF(current_setting('{many}', true), ''))::{ty}[])\n        OR (SELECT current_setting('{all}', true) = '{ALL_ON}')"
     )
 }
 
@@ -452,7 +453,7 @@ replies = { site = "comment_id -> comments.id" }
         assert!(notes_user.starts_with(
             "CREATE POLICY sqlx_scopes_user ON notes AS RESTRICTIVE FOR ALL TO PUBLIC\n    USING (author_id = (SELECT NULLIF(current_setting('sqlx_scopes.user', true), '')::uuid)"
         ), "{notes_user}");
-        assert!(notes_user.contains("author_id = ANY ((SELECT NULLIF(current_setting('sqlx_scopes.user.many', true), '')::uuid[]))"));
+        assert!(notes_user.contains("author_id = ANY ((SELECT NULLIF(current_setting('sqlx_scopes.user.many', true), ''))::uuid[])"));
         assert!(notes_user.contains("OR (SELECT current_setting('sqlx_scopes.user.all', true) = 'on'))\n    WITH CHECK (author_id = "));
         // Reserved words are quoted.
         assert!(objects[15]
