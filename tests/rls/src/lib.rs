@@ -60,7 +60,9 @@ impl Env {
             Ok(pool) => pool,
             Err(e) if under_ci() => panic!("CI is set and PostgreSQL at {url} is unreachable: {e}"),
             Err(e) => {
-                notice(&format!("the row-level security suite ({url} unreachable: {e})"));
+                notice(&format!(
+                    "the row-level security suite ({url} unreachable: {e})"
+                ));
                 return None;
             }
         };
@@ -99,6 +101,21 @@ impl Env {
     /// Connection options for `role` on this test's database (trust auth).
     pub fn options(&self, role: &str) -> PgConnectOptions {
         self.base.clone().database(&self.db).username(role)
+    }
+
+    /// A URL for `role` on this test's database (what `scopes audit --database-url` takes).
+    pub fn url(&self, role: &str) -> String {
+        format!(
+            "postgres://{role}@{}:{}/{}",
+            self.base.get_host(),
+            self.base.get_port(),
+            self.db
+        )
+    }
+
+    /// The superuser the server URL names.
+    pub fn superuser(&self) -> String {
+        self.base.get_username().to_string()
     }
 
     /// A pool of the superuser the server URL names, on this database (seeding, killing).
@@ -224,8 +241,10 @@ impl Bouncer {
         let dir = tempfile::tempdir().expect("temp dir");
         // PgBouncer refuses to run as root: it then runs as `postgres` (-u), which must be
         // able to read its files and write its log.
-        let root = std::fs::read_to_string("/proc/self/status")
-            .is_ok_and(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0")));
+        let root = std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+            s.lines()
+                .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(1) == Some("0"))
+        });
         set_mode(dir.path(), 0o777);
         {
             let port = free_port();
@@ -244,8 +263,11 @@ impl Bouncer {
             );
             let ini = dir.path().join("pgbouncer.ini");
             std::fs::write(&ini, config).expect("write pgbouncer.ini");
-            std::fs::write(dir.path().join("userlist.txt"), format!("\"{}\" \"\"\n", env.app))
-                .expect("write userlist.txt");
+            std::fs::write(
+                dir.path().join("userlist.txt"),
+                format!("\"{}\" \"\"\n", env.app),
+            )
+            .expect("write userlist.txt");
             set_mode(&ini, 0o644);
             set_mode(&dir.path().join("userlist.txt"), 0o644);
             let mut command = Command::new(&binary);
@@ -343,8 +365,14 @@ pub const SCOPED: &[(&str, &str)] = &[
     ("sites", "id = $1"),
     ("posts", "site_id = $1"),
     ("comments", "site_id = $1"),
-    ("post_tags", "post_id IN (SELECT id FROM posts WHERE site_id = $1)"),
-    ("bookmarks", "post_id IN (SELECT id FROM posts WHERE site_id = $1) AND user_id = $2"),
+    (
+        "post_tags",
+        "post_id IN (SELECT id FROM posts WHERE site_id = $1)",
+    ),
+    (
+        "bookmarks",
+        "post_id IN (SELECT id FROM posts WHERE site_id = $1) AND user_id = $2",
+    ),
     ("comment_groups", "site_id = $1"),
     ("comment_group_members", "site_id = $1"),
     ("notes", "site_id = $1 AND author_id = $2"),

@@ -6,7 +6,10 @@ use sqlx::{Executor, PgPool, Row};
 use sqlx_scopes::{scoped_query_as, scoped_query_scalar, Scope};
 
 /// The rows of `table` as JSON text, sorted: through `executor` with no filter at all.
-async fn raw_rows<'c, E: Executor<'c, Database = sqlx::Postgres>>(executor: E, table: &str) -> Vec<String> {
+async fn raw_rows<'c, E: Executor<'c, Database = sqlx::Postgres>>(
+    executor: E,
+    table: &str,
+) -> Vec<String> {
     let sql = format!("SELECT row_to_json(t)::text FROM {table} t ORDER BY 1");
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .fetch_all(executor)
@@ -15,7 +18,13 @@ async fn raw_rows<'c, E: Executor<'c, Database = sqlx::Postgres>>(executor: E, t
 }
 
 /// The rows the explicit filter selects, read as the superuser (no policy applies).
-async fn filtered_rows(admin: &PgPool, table: &str, filter: &str, site: i64, user: i64) -> Vec<String> {
+async fn filtered_rows(
+    admin: &PgPool,
+    table: &str,
+    filter: &str,
+    site: i64,
+    user: i64,
+) -> Vec<String> {
     let sql = format!("SELECT row_to_json(t)::text FROM {table} t WHERE {filter} ORDER BY 1");
     sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
         .bind(site)
@@ -34,7 +43,9 @@ fn sqlstate(err: &sqlx::Error) -> String {
 
 #[tokio::test]
 async fn raw_select_every_table_sees_only_the_bound_scope_ok() {
-    let Some((env, app)) = seeded(2).await else { return };
+    let Some((env, app)) = seeded(2).await else {
+        return;
+    };
     let admin = env.admin().await;
     for site in 1..=3i64 {
         for user in 1..=2i64 {
@@ -49,18 +60,27 @@ async fn raw_select_every_table_sees_only_the_bound_scope_ok() {
         }
     }
     // The data set is not trivially empty: site 1 / user 1 sees rows of every table.
-    let mut tx = Scope::one("site", 1).with("user", 1).begin(&app).await.unwrap();
+    let mut tx = Scope::one("site", 1)
+        .with("user", 1)
+        .begin(&app)
+        .await
+        .unwrap();
     for (table, _) in SCOPED {
         assert!(!raw_rows(&mut *tx, table).await.is_empty(), "{table}");
     }
     // Two dimensions combine with AND: notes of site 1 by user 1 only (not user 2's, not site 2's).
-    let notes: Vec<i64> = sqlx::query_scalar("SELECT id FROM notes ORDER BY id").fetch_all(&mut *tx).await.unwrap();
+    let notes: Vec<i64> = sqlx::query_scalar("SELECT id FROM notes ORDER BY id")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(notes, [1]);
 }
 
 #[tokio::test]
 async fn no_scope_sees_nothing_ok() {
-    let Some((_env, app)) = seeded(1).await else { return };
+    let Some((_env, app)) = seeded(1).await else {
+        return;
+    };
     // Autocommit, a bare transaction, and a transaction after a scoped one on the same
     // connection (the pool has one): every table is empty.
     for (table, _) in SCOPED {
@@ -68,26 +88,39 @@ async fn no_scope_sees_nothing_ok() {
     }
     let scope = Scope::one("site", 1).with("user", 1);
     let mut tx = scope.begin(&app).await.unwrap();
-    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *tx).await.unwrap();
-    assert!(!raw_rows(&mut *tx, "posts").await.is_empty());
-    tx.commit().await.unwrap();
-    let mut tx = app.begin().await.unwrap();
-    let same: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *tx).await.unwrap();
-    assert_eq!(same, pid, "the pool has one connection");
-    // The setting reads as '' after a transaction-local set: the policies treat it as unset.
-    let left: Option<String> = sqlx::query_scalar("SELECT current_setting('sqlx_scopes.site', true)")
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
         .fetch_one(&mut *tx)
         .await
         .unwrap();
+    assert!(!raw_rows(&mut *tx, "posts").await.is_empty());
+    tx.commit().await.unwrap();
+    let mut tx = app.begin().await.unwrap();
+    let same: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(same, pid, "the pool has one connection");
+    // The setting reads as '' after a transaction-local set: the policies treat it as unset.
+    let left: Option<String> =
+        sqlx::query_scalar("SELECT current_setting('sqlx_scopes.site', true)")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
     assert_eq!(left.as_deref(), Some(""));
     for (table, _) in SCOPED {
-        assert_eq!(raw_rows(&mut *tx, table).await, Vec::<String>::new(), "{table}");
+        assert_eq!(
+            raw_rows(&mut *tx, table).await,
+            Vec::<String>::new(),
+            "{table}"
+        );
     }
 }
 
 #[tokio::test]
 async fn writes_to_another_tenant_fail_or_affect_nothing_ok() {
-    let Some((env, app)) = seeded(1).await else { return };
+    let Some((env, app)) = seeded(1).await else {
+        return;
+    };
     let admin = env.admin().await;
     let before: Vec<String> = raw_rows(&admin, "posts").await;
     let scope = Scope::one("site", 1).with("user", 1);
@@ -104,7 +137,10 @@ async fn writes_to_another_tenant_fail_or_affect_nothing_ok() {
         assert_eq!(done.rows_affected(), 0, "{sql}");
     }
     // Own rows can be written.
-    let done = sqlx::query("UPDATE posts SET title = 'mine' WHERE id = 1").execute(&mut *tx).await.unwrap();
+    let done = sqlx::query("UPDATE posts SET title = 'mine' WHERE id = 1")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(done.rows_affected(), 1);
     tx.rollback().await.unwrap();
     // Rows that would land in another tenant are refused (each in its own transaction).
@@ -124,7 +160,9 @@ async fn writes_to_another_tenant_fail_or_affect_nothing_ok() {
 
 #[tokio::test]
 async fn several_values_all_and_empty_set_ok() {
-    let Some((_env, app)) = seeded(1).await else { return };
+    let Some((_env, app)) = seeded(1).await else {
+        return;
+    };
     let sites = |scope: Scope| {
         let app = app.clone();
         async move {
@@ -133,16 +171,29 @@ async fn several_values_all_and_empty_set_ok() {
                 .fetch_all(&mut *tx)
                 .await
                 .unwrap();
-            let tags: i64 = sqlx::query_scalar("SELECT count(*) FROM post_tags").fetch_one(&mut *tx).await.unwrap();
+            let tags: i64 = sqlx::query_scalar("SELECT count(*) FROM post_tags")
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
             (ids, tags)
         }
     };
     assert_eq!(sites(Scope::many("site", [1, 3])).await, (vec![1, 3], 2));
     assert_eq!(sites(Scope::many::<i64>("site", [])).await, (vec![], 0));
-    assert_eq!(sites(Scope::all("site", "billing report")).await, (vec![1, 2, 3], 3));
+    assert_eq!(
+        sites(Scope::all("site", "billing report")).await,
+        (vec![1, 2, 3], 3)
+    );
     // "All" on one dimension leaves the other bound: notes of user 2 in every site.
-    let mut tx = Scope::all("site", "support").with("user", 2).begin(&app).await.unwrap();
-    let notes: Vec<i64> = sqlx::query_scalar("SELECT id FROM notes ORDER BY id").fetch_all(&mut *tx).await.unwrap();
+    let mut tx = Scope::all("site", "support")
+        .with("user", 2)
+        .begin(&app)
+        .await
+        .unwrap();
+    let notes: Vec<i64> = sqlx::query_scalar("SELECT id FROM notes ORDER BY id")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(notes, [2]);
 }
 
@@ -154,30 +205,44 @@ struct Post {
 
 #[tokio::test]
 async fn scoped_macros_and_raw_sqlx_share_the_transaction_ok() {
-    let Some((_env, app)) = seeded(1).await else { return };
+    let Some((_env, app)) = seeded(1).await else {
+        return;
+    };
     let scope = Scope::one("site", 1);
     let mut tx = scope.begin(&app).await.unwrap();
-    let posts = scoped_query_as!(Post, scope, "SELECT p.id, p.title FROM posts p WHERE p.site_id = :site ORDER BY p.id")
+    let posts = scoped_query_as!(
+        Post,
+        scope,
+        "SELECT p.id, p.title FROM posts p WHERE p.site_id = :site ORDER BY p.id"
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(posts.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 3]);
+    let raw: Vec<i64> = sqlx::query_scalar("SELECT id FROM posts ORDER BY id")
         .fetch_all(&mut *tx)
         .await
         .unwrap();
-    assert_eq!(posts.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 3]);
-    let raw: Vec<i64> = sqlx::query_scalar("SELECT id FROM posts ORDER BY id").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(raw, [1, 3]);
     // A macro whose scope names another tenant than the transaction's finds nothing: both
     // lines must agree for a row to be seen.
     let other = Scope::one("site", 2);
-    let n: i64 = scoped_query_scalar!(other, "SELECT count(*) FROM posts p WHERE p.site_id = :site")
-        .fetch_one(&mut *tx)
-        .await
-        .unwrap();
+    let n: i64 = scoped_query_scalar!(
+        other,
+        "SELECT count(*) FROM posts p WHERE p.site_id = :site"
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
     assert_eq!(n, 0);
     tx.commit().await.unwrap();
 }
 
 #[tokio::test]
 async fn foreign_key_injection_blocked_ok() {
-    let Some((env, app)) = seeded(1).await else { return };
+    let Some((env, app)) = seeded(1).await else {
+        return;
+    };
     let scope = Scope::one("site", 1).with("user", 1);
     // A comment of site 1 pointing at site 2's post: the composite key refuses it, though the
     // post is invisible (foreign-key checks bypass RLS; the key carries the scope).
@@ -211,17 +276,34 @@ async fn foreign_key_injection_blocked_ok() {
         .execute(&mut *tx)
         .await
         .unwrap();
-    assert_eq!(done.rows_affected(), 1, "the injection the composite key prevents");
+    assert_eq!(
+        done.rows_affected(),
+        1,
+        "the injection the composite key prevents"
+    );
     tx.rollback().await.unwrap();
 }
 
 #[tokio::test]
 async fn killed_connection_leaves_no_setting_ok() {
-    let Some((env, app)) = seeded(1).await else { return };
+    let Some((env, app)) = seeded(1).await else {
+        return;
+    };
     let admin = env.admin().await;
-    let mut tx = Scope::one("site", 2).with("user", 1).begin(&app).await.unwrap();
-    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()").fetch_one(&mut *tx).await.unwrap();
-    let killed: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)").bind(pid).fetch_one(&admin).await.unwrap();
+    let mut tx = Scope::one("site", 2)
+        .with("user", 1)
+        .begin(&app)
+        .await
+        .unwrap();
+    let pid: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let killed: bool = sqlx::query_scalar("SELECT pg_terminate_backend($1)")
+        .bind(pid)
+        .fetch_one(&admin)
+        .await
+        .unwrap();
     assert!(killed);
     assert!(sqlx::query("SELECT 1").execute(&mut *tx).await.is_err());
     drop(tx);
@@ -234,7 +316,8 @@ async fn killed_connection_leaves_no_setting_ok() {
         .fetch_one(&mut *conn)
         .await
         .unwrap();
-        let (now, setting, posts): (i32, Option<String>, i64) = (row.get(0), row.get(1), row.get(2));
+        let (now, setting, posts): (i32, Option<String>, i64) =
+            (row.get(0), row.get(1), row.get(2));
         assert_ne!(now, pid);
         assert_eq!(setting.unwrap_or_default(), "");
         assert_eq!(posts, 0);
@@ -243,14 +326,22 @@ async fn killed_connection_leaves_no_setting_ok() {
 
 #[tokio::test]
 async fn bind_into_an_open_transaction_ok() {
-    let Some((_env, app)) = seeded(1).await else { return };
+    let Some((_env, app)) = seeded(1).await else {
+        return;
+    };
     let mut conn = app.acquire().await.unwrap();
     let mut tx = Scope::one("site", 3).begin_on(&mut conn).await.unwrap();
-    let sites: Vec<i64> = sqlx::query_scalar("SELECT site_id FROM posts").fetch_all(&mut *tx).await.unwrap();
+    let sites: Vec<i64> = sqlx::query_scalar("SELECT site_id FROM posts")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(sites, [3]);
     // Rebinding inside the transaction replaces the scope for the dimensions it holds.
     Scope::one("site", 2).bind(&mut tx).await.unwrap();
-    let sites: Vec<i64> = sqlx::query_scalar("SELECT site_id FROM posts").fetch_all(&mut *tx).await.unwrap();
+    let sites: Vec<i64> = sqlx::query_scalar("SELECT site_id FROM posts")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(sites, [2]);
     tx.rollback().await.unwrap();
 }
