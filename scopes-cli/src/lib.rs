@@ -2,10 +2,12 @@
 #![forbid(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::panic)]
 
+pub mod audit;
 pub mod check;
 pub mod files;
 pub mod opt;
 pub mod report;
+pub mod rls;
 pub mod rust;
 
 use std::io::{IsTerminal, Write};
@@ -31,6 +33,9 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
+    /// A usage error, or the database of `scopes audit` could not be reached or read.
+    #[error("{0}")]
+    Usage(String),
     /// Writing the report failed.
     #[error("cannot write the report: {0}")]
     Output(#[source] std::io::Error),
@@ -48,6 +53,8 @@ pub fn run(opt: &Opt, out: &mut dyn Write) -> Result<Status, Error> {
             },
             out,
         ),
+        Command::Rls(args) => rls::run(args, out),
+        Command::Audit(args) => audit::run(args, out),
     }
 }
 

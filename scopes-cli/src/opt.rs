@@ -22,6 +22,12 @@ pub enum Command {
     /// Same as `check --explain`: check, and print how each scoped table occurrence was proven
     /// (in .sql files and in `scoped_query*` invocations).
     Explain(CheckArgs),
+    /// Write a sqlx migration with PostgreSQL row-level security for every scoped table of
+    /// scopes.toml (only what changed since the last one it wrote).
+    Rls(crate::rls::RlsArgs),
+    /// Check a live PostgreSQL database (or, with --offline, the migrations) against
+    /// scopes.toml: exit 0 without findings, 1 with, 2 on errors.
+    Audit(crate::audit::AuditArgs),
 }
 
 /// Options of `scopes check` (and `scopes explain`).

@@ -68,6 +68,8 @@ pub struct Config {
     pub schema: Option<Schema>,
     /// The file this config was read from, if any.
     pub source: Option<PathBuf>,
+    /// The migrations directory `migrations` names, resolved against the file's directory.
+    pub migrations_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -84,6 +86,7 @@ impl Config {
             tables: tables.into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
             schema,
             source: None,
+            migrations_dir: None,
         }
     }
 
@@ -255,6 +258,7 @@ fn parse_config(text: &str, path: &Path) -> Result<Config, ConfigError> {
     }
     let (tables, entries) = read_tables(&src, &raw, &dimensions)?;
     check_paths(&src, &tables, &entries)?;
+    let mut migrations_dir = None;
     let schema = match &raw.migrations {
         None => None,
         Some(dir) => {
@@ -270,7 +274,9 @@ fn parse_config(text: &str, path: &Path) -> Result<Config, ConfigError> {
                     ),
                 ));
             }
-            Some(Schema::load_migrations(&resolved, dialect)?)
+            let schema = Schema::load_migrations(&resolved, dialect)?;
+            migrations_dir = Some(resolved);
+            Some(schema)
         }
     };
     if let Some(schema) = &schema {
@@ -282,6 +288,7 @@ fn parse_config(text: &str, path: &Path) -> Result<Config, ConfigError> {
         tables: tables.into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
         schema,
         source: Some(path.to_path_buf()),
+        migrations_dir,
     })
 }
 

@@ -12,6 +12,7 @@ pub mod parse;
 pub mod render;
 pub mod report;
 pub mod rewrite;
+pub mod rls;
 pub mod schema;
 mod scope;
 pub mod span;

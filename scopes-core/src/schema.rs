@@ -79,6 +79,9 @@ pub struct TableDef {
     pub unique_keys: Vec<Vec<String>>,
     /// Foreign keys.
     pub foreign_keys: Vec<ForeignKey>,
+    /// Other indexes (not unique, not partial): the columns each one leads with, up to its
+    /// first expression. Read by the schema audit (`rls::keys`), not by the analyzer.
+    pub indexes: Vec<Vec<String>>,
     /// Named PRIMARY KEY / UNIQUE / FOREIGN KEY constraints and unique indexes -> their columns,
     /// so that `DROP CONSTRAINT name` and `DROP INDEX name` remove the right key.
     pub constraint_names: BTreeMap<String, (KeyKind, Vec<String>)>,
@@ -95,6 +98,8 @@ pub enum KeyKind {
     ForeignKey,
     /// CHECK (tracked only so that dropping it is understood).
     Check,
+    /// A plain (not unique) index.
+    Index,
 }
 
 impl TableDef {

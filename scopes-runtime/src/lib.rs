@@ -10,6 +10,7 @@ mod error;
 mod plan;
 mod private;
 mod query;
+mod rls;
 mod scope;
 
 pub use error::{Error, ScopeError};

@@ -5,8 +5,9 @@ use std::ops::ControlFlow;
 use std::path::Path;
 
 use sqlparser::ast::{
-    visit_expressions, visit_relations, visit_statements, AlterTableOperation, CreateTable,
-    CreateView, Expr, ObjectName, ObjectType, RenameTableNameKind, SelectItem, SetExpr, Statement,
+    visit_expressions, visit_relations, visit_statements, AlterTableOperation, AlterViewOperation,
+    CreateTable, CreateView, Expr, ObjectName, ObjectType, RenameTableNameKind, SelectItem,
+    SetExpr, Statement,
 };
 
 use super::migration::invalid;
@@ -51,6 +52,12 @@ pub(super) fn apply_statement(
                     let key_name = index.name.as_ref().map(object_name);
                     table.add_unique(columns, key_name);
                 }
+            } else if index.predicate.is_none() {
+                // Plain indexes matter only to the schema audit (which columns lead one).
+                let columns = table::leading_columns(&index.columns);
+                if !columns.is_empty() {
+                    table.add_index(columns, index.name.as_ref().map(object_name));
+                }
             }
             Ok(())
         }
@@ -73,6 +80,15 @@ pub(super) fn apply_statement(
             Ok(())
         }
         Statement::CreateTrigger(_) => check_trigger_body(statement, file, line),
+        // View options (`security_invoker`, written by `scopes rls`) change no column.
+        Statement::AlterView(view)
+            if matches!(
+                view.operation,
+                AlterViewOperation::SetOptions { .. } | AlterViewOperation::ResetOptions { .. }
+            ) =>
+        {
+            Ok(())
+        }
         Statement::Query(_) | Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
             // Data moves, unless it calls a function of the migrations, which may run DDL.
             let called = visit_expressions(statement, |expr| match expr {

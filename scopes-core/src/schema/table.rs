@@ -40,6 +40,17 @@ pub(super) fn column_list(columns: &[IndexColumn]) -> Option<Vec<String>> {
         .collect()
 }
 
+/// The plain columns an index leads with, up to its first expression.
+pub(super) fn leading_columns(columns: &[IndexColumn]) -> Vec<String> {
+    columns
+        .iter()
+        .map_while(|c| match &c.column.expr {
+            Expr::Identifier(id) => Some(ident(id)),
+            _ => None,
+        })
+        .collect()
+}
+
 impl TableDef {
     /// Adds a unique key (once) and remembers its name.
     pub(super) fn add_unique(&mut self, columns: Vec<String>, name: Option<String>) {
@@ -79,9 +90,21 @@ impl TableDef {
             KeyKind::PrimaryKey if self.primary_key == columns => self.primary_key.clear(),
             KeyKind::Unique => self.unique_keys.retain(|k| *k != columns),
             KeyKind::ForeignKey => self.foreign_keys.retain(|fk| fk.columns != columns),
+            KeyKind::Index => self.indexes.retain(|k| *k != columns),
             _ => {}
         }
         true
+    }
+
+    /// Adds a plain index (its leading columns) and remembers its name (PostgreSQL's default
+    /// name when the DDL gives none).
+    pub(super) fn add_index(&mut self, columns: Vec<String>, name: Option<String>) {
+        let name = name.unwrap_or_else(|| format!("{}_{}_idx", self.name, columns.join("_")));
+        self.constraint_names
+            .insert(name, (KeyKind::Index, columns.clone()));
+        if !self.indexes.contains(&columns) {
+            self.indexes.push(columns);
+        }
     }
 
     /// A constraint we cannot identify was dropped: forget every key it could have been, so the
@@ -272,6 +295,7 @@ pub(super) fn rename_column(
     column.name = new.to_string();
     table.primary_key.iter_mut().for_each(rename);
     table.unique_keys.iter_mut().flatten().for_each(rename);
+    table.indexes.iter_mut().flatten().for_each(rename);
     for fk in &mut table.foreign_keys {
         fk.columns.iter_mut().for_each(rename);
     }
@@ -328,6 +352,7 @@ pub(super) fn alter(
                     table.primary_key.clear();
                 }
                 table.unique_keys.retain(|k| !k.contains(&name));
+                table.indexes.retain(|k| !k.contains(&name));
                 table.foreign_keys.retain(|fk| !fk.columns.contains(&name));
                 table
                     .constraint_names
@@ -343,6 +368,7 @@ pub(super) fn alter(
         Op::DropIndex { name } => {
             if !table.drop_named(&ident(name)) {
                 table.unique_keys.clear();
+                table.indexes.clear();
             }
         }
         Op::DropPrimaryKey { .. } => table.primary_key.clear(),
