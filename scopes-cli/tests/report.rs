@@ -47,6 +47,7 @@ fn occurrence(sql: &str, needle: &str, table: &str, proofs: Vec<Proof>) -> Occur
         span: start..start + needle.len(),
         access: "read",
         proofs,
+        pinned: Vec::new(),
     }
 }
 
