@@ -3,6 +3,7 @@
 #![deny(clippy::unwrap_used, clippy::panic)]
 
 pub mod check;
+pub mod citus;
 pub mod files;
 pub mod opt;
 pub mod report;
@@ -48,6 +49,7 @@ pub fn run(opt: &Opt, out: &mut dyn Write) -> Result<Status, Error> {
             },
             out,
         ),
+        Command::Citus(args) => citus::ddl(args, out),
     }
 }
 
@@ -94,14 +96,18 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<Status, Error> {
         .into_iter()
         .map(|path| check::check_file(path, &config))
         .collect();
-    let run = check::Run {
+    let mut run = check::Run {
         config_path: args.config.clone(),
         config,
         files,
         rust_files: rust_files.len(),
         findings,
         invocations,
+        routes: Default::default(),
     };
+    if let Some(opt::Target::Citus) = args.target {
+        citus::route(&mut run, args.distribute_by.as_deref())?;
+    }
     let options = report::Options {
         explain: args.explain,
         styled: use_color(args.color),

@@ -153,6 +153,7 @@ fn run() -> Run {
         rust_files: 0,
         findings: Vec::new(),
         invocations: Vec::new(),
+        routes: Default::default(),
     }
 }
 
@@ -202,6 +203,7 @@ fn text_empty_ok() {
         rust_files: 0,
         findings: Vec::new(),
         invocations: Vec::new(),
+        routes: Default::default(),
     };
     assert_eq!(run.status(), Status::Scoped);
     assert_eq!(

@@ -245,7 +245,8 @@ impl Distribution {
                 dim = self.dimension
             ),
             help: format!(
-                "add the column and a composite foreign key that carries it: `ALTER TABLE {name} ADD COLUMN {root} <type of {parent}.{root}> NOT NULL; ALTER TABLE {name} ADD FOREIGN KEY ({root}, {column}) REFERENCES {parent} ({root}, {parent_column});` ({parent} needs UNIQUE ({root}, {parent_column}))"
+                "add the column and a composite foreign key that carries it (`ALTER TABLE {name} ADD COLUMN {root} <type of {parent}.{root}> NOT NULL; ALTER TABLE {name} ADD FOREIGN KEY ({root}, {column}) REFERENCES {parent} ({root}, {parent_column});`, with {parent} keyed on ({root}, {parent_column})), then scope `{name}` on it: `{name} = {{ {dim} = \"{root}\" }}`",
+                dim = self.dimension
             ),
         }
     }
@@ -339,7 +340,7 @@ fn key_problems(def: &TableDef, column: &str) -> Vec<SchemaProblem> {
                 "the primary key of `{name}` ({key}) does not include its distribution column `{column}`: Citus cannot enforce it across shards"
             ),
             help: format!(
-                "`ALTER TABLE {name} DROP CONSTRAINT {constraint}, ADD PRIMARY KEY ({column}, {key});` (foreign keys to it change with it)"
+                "`ALTER TABLE {name} DROP CONSTRAINT {constraint}, ADD PRIMARY KEY ({column}, {key});` (then re-create the foreign keys that reference it on the new key)"
             ),
         });
     }

@@ -241,7 +241,7 @@ impl Router<'_> {
                         "`{table}` has no distribution column: it is scoped on `{dim}` through `{column} -> {parent}.{parent_column}`, and Citus needs the tenant in a column of its own to place its rows on the shard of their `{parent}`"
                     ),
                     format!(
-                        "add the column to `{table}` with a composite foreign key: `ALTER TABLE {table} ADD COLUMN {root} ...; ALTER TABLE {table} ADD FOREIGN KEY ({root}, {column}) REFERENCES {parent} ({root}, {parent_column})`, then filter `{name}.{root} = :{dim}`",
+                        "add the column to `{table}` with a composite foreign key (`ALTER TABLE {table} ADD COLUMN {root} ...; ALTER TABLE {table} ADD FOREIGN KEY ({root}, {column}) REFERENCES {parent} ({root}, {parent_column})`), scope `{table}` on it in scopes.toml (`{table} = {{ {dim} = \"{root}\" }}`), and filter `{name}.{root} = :{dim}`",
                         name = Self::name(occ)
                     ),
                 )
