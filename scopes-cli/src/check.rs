@@ -105,6 +105,9 @@ pub struct Run {
     pub findings: Vec<crate::rust::Finding>,
     /// The checked `scoped_query*` invocations of the Rust sources (`--explain` prints them).
     pub invocations: Vec<crate::rust::Invocation>,
+    /// With `--target citus`: how each statement runs on Citus, by its path and 1-based line
+    /// and column (`--explain` prints it under the statement).
+    pub routes: std::collections::BTreeMap<(String, usize, usize), scopes_core::citus::Route>,
 }
 
 impl Run {

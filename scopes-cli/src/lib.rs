@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod check;
+pub mod citus;
 pub mod files;
 pub mod opt;
 pub mod report;
@@ -55,6 +56,7 @@ pub fn run(opt: &Opt, out: &mut dyn Write) -> Result<Status, Error> {
         ),
         Command::Rls(args) => rls::run(args, out),
         Command::Audit(args) => audit::run(args, out),
+        Command::Citus(args) => citus::ddl(args, out),
     }
 }
 
@@ -101,14 +103,18 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<Status, Error> {
         .into_iter()
         .map(|path| check::check_file(path, &config))
         .collect();
-    let run = check::Run {
+    let mut run = check::Run {
         config_path: args.config.clone(),
         config,
         files,
         rust_files: rust_files.len(),
         findings,
         invocations,
+        routes: Default::default(),
     };
+    if let Some(opt::Target::Citus) = args.target {
+        citus::route(&mut run, args.distribute_by.as_deref())?;
+    }
     let options = report::Options {
         explain: args.explain,
         styled: use_color(args.color),

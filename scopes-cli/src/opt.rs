@@ -28,6 +28,30 @@ pub enum Command {
     /// Check a live PostgreSQL database (or, with --offline, the migrations) against
     /// scopes.toml: exit 0 without findings, 1 with, 2 on errors.
     Audit(crate::audit::AuditArgs),
+    /// Print the Citus distribution DDL of scopes.toml (`create_distributed_table` on the scope
+    /// column, `create_reference_table` for global tables), or refuse a schema Citus would
+    /// refuse: exit 0 with the DDL, 1 with the problems, 2 on errors.
+    Citus(CitusArgs),
+}
+
+/// Options of `scopes citus`.
+#[derive(Debug, Clone, Args)]
+pub struct CitusArgs {
+    /// The scope contract (its `migrations` give the schema).
+    #[arg(long, value_name = "FILE", default_value = "scopes.toml")]
+    pub config: PathBuf,
+
+    /// The dimension whose scope column is the distribution column (default: the one dimension
+    /// that scopes every table in [tables]).
+    #[arg(long, value_name = "DIMENSION")]
+    pub distribute_by: Option<String>,
+}
+
+/// A database the check additionally proves statements runnable on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Target {
+    /// Citus: every statement with one value of the distribution dimension runs on one shard.
+    Citus,
 }
 
 /// Options of `scopes check` (and `scopes explain`).
@@ -49,6 +73,16 @@ pub struct CheckArgs {
     /// When to color text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// Also prove every scoped statement routable on this sharded database (`citus`: one shard
+    /// per value of the distribution dimension; `--explain` marks fan-out statements).
+    #[arg(long, value_enum, value_name = "TARGET")]
+    pub target: Option<Target>,
+
+    /// With `--target citus`: the distribution dimension (default: the one dimension that scopes
+    /// every table in [tables]).
+    #[arg(long, value_name = "DIMENSION", requires = "target")]
+    pub distribute_by: Option<String>,
 
     /// .sql or .rs files, or directories: searched recursively for .sql files, and for .rs files
     /// (a directory holding a Cargo.toml is a crate or workspace: only its Rust sources).

@@ -47,6 +47,7 @@ fn occurrence(sql: &str, needle: &str, table: &str, proofs: Vec<Proof>) -> Occur
         span: start..start + needle.len(),
         access: "read",
         proofs,
+        pinned: Vec::new(),
     }
 }
 
@@ -152,6 +153,7 @@ fn run() -> Run {
         rust_files: 0,
         findings: Vec::new(),
         invocations: Vec::new(),
+        routes: Default::default(),
     }
 }
 
@@ -201,6 +203,7 @@ fn text_empty_ok() {
         rust_files: 0,
         findings: Vec::new(),
         invocations: Vec::new(),
+        routes: Default::default(),
     };
     assert_eq!(run.status(), Status::Scoped);
     assert_eq!(

@@ -43,6 +43,8 @@ pub enum Code {
     TooComplex,
     /// An `unscoped(...)` marker names a dimension that scopes.toml does not declare.
     InvalidMarker,
+    /// With `--target citus`: a scoped statement that Citus cannot route to one shard.
+    NotSingleShard,
 }
 
 impl Code {
@@ -65,6 +67,7 @@ impl Code {
         Code::SyntaxError,
         Code::TooComplex,
         Code::InvalidMarker,
+        Code::NotSingleShard,
     ];
 
     /// The kebab-case name of the code.
@@ -87,6 +90,7 @@ impl Code {
             Code::SyntaxError => "syntax-error",
             Code::TooComplex => "too-complex",
             Code::InvalidMarker => "invalid-marker",
+            Code::NotSingleShard => "not-single-shard",
         }
     }
 

@@ -5,6 +5,7 @@
 #![forbid(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::panic)]
 
+pub mod citus;
 pub mod config;
 pub mod diagnostic;
 pub mod markers;
@@ -21,7 +22,7 @@ pub use config::{Config, ConfigError, Dialect, ScopeRule, TableScope};
 pub use diagnostic::{Code, Diagnostic, Fix};
 pub use markers::Markers;
 pub use report::{
-    Occurrence, PlaceholderContext, PlaceholderUse, Proof, ProofKind, Report, StatementReport,
+    Occurrence, Pin, PlaceholderContext, PlaceholderUse, Proof, ProofKind, Report, StatementReport,
 };
 
 /// Checks every statement of `sql` against the config. The one entry point shared by the

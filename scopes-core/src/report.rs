@@ -44,6 +44,21 @@ pub struct Occurrence {
     pub access: &'static str,
     /// One proof per dimension that was proven (unproven dimensions produce diagnostics).
     pub proofs: Vec<Proof>,
+    /// The columns of this occurrence that equality conjuncts of its own query level tie to a
+    /// scope placeholder (what a planner's equivalence classes derive, and what a sharded
+    /// database routes on). Found for the dimensions the proof walk proved on a read, updated
+    /// or deleted occurrence; empty for an INSERT target, whose values are in the statement.
+    pub pinned: Vec<Pin>,
+}
+
+/// A column tied to a scope placeholder by equalities: `c.site_id = p.site_id AND p.site_id =
+/// :site` pins `site_id` of both `c` and `p` to dimension `site`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pin {
+    /// The column, lowercase.
+    pub column: String,
+    /// The dimension whose placeholder it equals.
+    pub dimension: String,
 }
 
 /// Where a scope placeholder stands, so the rewrite can substitute it for each runtime mode.

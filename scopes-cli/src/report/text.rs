@@ -119,6 +119,9 @@ fn explain_statements(
             index + 1,
             verdict(statement)
         )?;
+        if let Some(route) = run.routes.get(&(path.to_string(), line, column)) {
+            writeln!(out, "  citus: {route}")?;
+        }
         if statement.occurrences.is_empty() {
             writeln!(out, "  no scoped table")?;
         }
@@ -152,9 +155,16 @@ fn explain_statements(
 }
 
 fn verdict(statement: &StatementReport) -> String {
-    match statement.diagnostics.len() {
-        0 => "scoped".to_string(),
-        n => format!("not scoped ({})", plural(n, "problem")),
+    // `--target citus` adds its problems to the statement's: scoped, but not on one shard.
+    let routing = statement
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == scopes_core::Code::NotSingleShard)
+        .count();
+    match (statement.diagnostics.len(), routing) {
+        (0, _) => "scoped".to_string(),
+        (n, r) if n == r => format!("scoped, not single-shard ({})", plural(n, "problem")),
+        (n, _) => format!("not scoped ({})", plural(n, "problem")),
     }
 }
 

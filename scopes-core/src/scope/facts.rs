@@ -224,6 +224,28 @@ impl Classes {
     pub(crate) fn terms(&self) -> &[Term] {
         &self.terms
     }
+
+    /// The columns of occurrence `occ` that equalities put in one class with `term` (a
+    /// placeholder): what a planner's equivalence classes would derive. Empty for a term
+    /// never seen.
+    pub(crate) fn local_columns_with(&mut self, term: &Term, occ: usize) -> Vec<Name> {
+        let Some(i) = self.terms.iter().position(|t| t == term) else {
+            return Vec::new();
+        };
+        let root = self.find(i);
+        let mut out = Vec::new();
+        for k in 0..self.terms.len() {
+            if let Term::Local(o, c) = &self.terms[k] {
+                if *o == occ && !out.contains(c) {
+                    let c = c.clone();
+                    if self.find(k) == root {
+                        out.push(c);
+                    }
+                }
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -241,6 +263,26 @@ mod tests {
         c.union(&a, &b);
         c.union(&b, &p);
         assert!(c.has(&a, &Fact::Scope("site".into())));
+    }
+
+    #[test]
+    fn local_columns_with_placeholder_ok() {
+        let mut c = Classes::default();
+        let p = Term::Placeholder("site".into());
+        c.union(
+            &Term::Local(0, "site_id".into()),
+            &Term::Local(1, "site_id".into()),
+        );
+        c.union(&Term::Local(1, "site_id".into()), &p);
+        c.union(
+            &Term::Local(1, "id".into()),
+            &Term::Local(0, "post_id".into()),
+        );
+        assert_eq!(c.local_columns_with(&p, 0), [Name::from("site_id")]);
+        assert_eq!(c.local_columns_with(&p, 2), Vec::<Name>::new());
+        assert!(c
+            .local_columns_with(&Term::Placeholder("user".into()), 0)
+            .is_empty());
     }
 
     #[test]

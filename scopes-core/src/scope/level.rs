@@ -859,6 +859,21 @@ impl<'c> Analyzer<'c> {
                             .concat(),
                             None => detail,
                         };
+                        // The columns equalities tie to the placeholder, for routing
+                        // (`Occurrence::pinned`): recorded once, when the dimension is proven.
+                        let pinned = classes
+                            .local_columns_with(&Term::Placeholder(Name::from(dim.as_str())), i);
+                        let range = self.range(walk.occs[i].span);
+                        let pins = self.pins.entry((range.start, range.end)).or_default();
+                        for column in pinned {
+                            let pin = crate::report::Pin {
+                                column: column.to_string(),
+                                dimension: dim.clone(),
+                            };
+                            if !pins.contains(&pin) {
+                                pins.push(pin);
+                            }
+                        }
                         walk.occs[i].proven.insert(
                             Name::from(dim.as_str()),
                             Proof {
@@ -1145,12 +1160,20 @@ impl<'c> Analyzer<'c> {
                 out.diags
                     .push(self.missing(occ, table, dim, rule, walk, input));
             }
+            let span = self.range(occ.span);
+            let mut pinned = self
+                .pins
+                .get(&(span.start, span.end))
+                .cloned()
+                .unwrap_or_default();
+            pinned.sort();
             out.occurrences.push(Occurrence {
                 table: table.to_string(),
                 alias: occ.alias.clone(),
-                span: self.range(occ.span),
+                span,
                 access: occ.access,
                 proofs,
+                pinned,
             });
         }
     }

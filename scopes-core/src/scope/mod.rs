@@ -216,6 +216,8 @@ pub(crate) struct Analyzer<'c> {
     pub statement_span: Range<usize>,
     /// Column lists of schema tables and views, built once per check and then shared.
     columns_cache: BTreeMap<String, Option<std::rc::Rc<[String]>>>,
+    /// Per occurrence (by byte range): its columns pinned to a placeholder (`Occurrence::pinned`).
+    pub(crate) pins: BTreeMap<(usize, usize), Vec<crate::report::Pin>>,
 }
 
 impl<'c> Analyzer<'c> {
@@ -230,6 +232,7 @@ impl<'c> Analyzer<'c> {
             seen_relations: BTreeSet::new(),
             columns_cache: BTreeMap::new(),
             statement_span: 0..sql.len(),
+            pins: BTreeMap::new(),
         }
     }
 
@@ -300,6 +303,7 @@ impl<'c> Analyzer<'c> {
         let span = stmt.span();
         self.statement_span = self.lines.range_or(span, 0..self.sql.len());
         self.seen_relations.clear();
+        self.pins.clear();
         self.budget = BUDGET;
         self.exhausted = false;
         let found = placeholders::collect(self, stmt);

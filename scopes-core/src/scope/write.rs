@@ -724,6 +724,7 @@ impl<'c> Analyzer<'c> {
                 span: self.range(target_span),
                 access: "insert",
                 proofs,
+                pinned: Vec::new(),
             });
         }
         out
