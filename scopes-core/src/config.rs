@@ -513,7 +513,19 @@ fn check_schema(
             )));
         }
         let key = vec![parent_column.clone()];
-        if parent_def.primary_key != key && !parent_def.unique_keys.contains(&key) {
+        // The path's proof relies on the key: only a key the loader is certain of counts.
+        if !parent_def
+            .certain_unique_keys()
+            .any(|k| k == key.as_slice())
+        {
+            if let (Some(why), true) = (
+                &parent_def.keys_uncertain_why,
+                parent_def.primary_key == key || parent_def.unique_keys.contains(&key),
+            ) {
+                return Err(src.err(entry.line, format!(
+                    "`{path}` needs `{parent}.{parent_column}` to be unique, but the keys of `{parent}` are uncertain ({why}): drop the constraint by the name the database gave it"
+                )));
+            }
             return Err(src.err(entry.line, format!(
                 "`{parent}.{parent_column}` is neither the primary key nor a unique key of `{parent}`, so `{path}` would not identify one parent row: point the path at the primary key or make `{parent_column}` unique"
             )));

@@ -22,6 +22,29 @@ pub(super) fn invalid(file: &Path, line: u64, message: impl Into<String>) -> Con
     }
 }
 
+/// Where a statement of a migration is, and the dialect it is applied in: for errors, for the
+/// names the database generates, and for the reasons recorded on uncertain keys.
+pub(super) struct At<'a> {
+    /// The migration file.
+    pub file: &'a Path,
+    /// 1-based line of the statement.
+    pub line: u64,
+    /// The dialect.
+    pub dialect: Dialect,
+}
+
+impl At<'_> {
+    /// An error at this statement.
+    pub fn err(&self, message: impl Into<String>) -> ConfigError {
+        invalid(self.file, self.line, message)
+    }
+
+    /// `file:line`, for reasons recorded in the schema.
+    pub fn place(&self) -> String {
+        format!("{}:{}", self.file.display(), self.line)
+    }
+}
+
 /// Parses `sql` statement by statement and applies each one.
 pub(super) fn apply(
     schema: &mut Schema,
@@ -58,7 +81,15 @@ pub(super) fn apply(
                         format!("expected `;` before `{}`", next.token),
                     ));
                 }
-                apply_statement(schema, &statement, file, line)?;
+                apply_statement(
+                    schema,
+                    &statement,
+                    &At {
+                        file,
+                        line,
+                        dialect,
+                    },
+                )?;
             }
             // The SQLite parser rejects common pragmas (`PRAGMA foreign_keys = ON`). A pragma
             // holds no `;` and cannot create or alter a table, so skip to the end of it.

@@ -58,6 +58,7 @@ fn repo_migrations_ok() {
             columns: cols(&["post_id"]),
             parent: "posts".into(),
             parent_columns: cols(&["id"]),
+            enforced: true,
         }
     );
     let members = schema.table("comment_group_members").unwrap();
@@ -141,7 +142,8 @@ fn create_table_ok() {
     let a = schema.table("a").unwrap();
     assert_eq!(a.primary_key, cols(&["x", "y"]));
     assert_eq!(a.unique_keys, vec![cols(&["z"]), cols(&["y", "z"])]);
-    assert!(a.columns.iter().all(|c| c.not_null != (c.name == "z")));
+    // SQLite lets an ordinary table's primary key hold NULL: only `y` is declared NOT NULL.
+    assert!(a.columns.iter().all(|c| c.not_null == (c.name == "y")));
     let b = schema.table("b").unwrap();
     // Forward and self references get the parent's primary key once it exists.
     assert_eq!(b.foreign_keys[0].parent_columns, cols(&["id"]));
