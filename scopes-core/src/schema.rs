@@ -3,10 +3,13 @@
 
 mod alter;
 mod ddl;
+mod index;
+mod keys;
 mod migration;
 mod naming;
 mod skip;
 mod table;
+mod view;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

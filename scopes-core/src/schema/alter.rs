@@ -4,6 +4,7 @@
 
 use sqlparser::ast::{AlterColumnOperation, AlterTableOperation, ColumnOption, DropBehavior};
 
+use super::keys;
 use super::migration::At;
 use super::naming::Label;
 use super::table::{self, ident, key_name, object_name, taken_names};
@@ -68,7 +69,7 @@ pub(super) fn alter(
             ..
         } => {
             if !(*if_not_exists && table.has_column(&ident(&column_def.name))) {
-                table::add_column(table, column_def, at, &taken)?;
+                keys::add_column(table, column_def, at, &taken)?;
             }
         }
         Op::DropColumn {
@@ -97,7 +98,7 @@ pub(super) fn alter(
         Op::AddConstraint {
             constraint,
             not_valid,
-        } => table::add_constraint(table, constraint, *not_valid, at, &taken)?,
+        } => keys::add_constraint(table, constraint, *not_valid, at, &taken)?,
         Op::DropConstraint {
             name: dropped,
             drop_behavior,
@@ -173,8 +174,8 @@ pub(super) fn alter(
             }
             // A type change keeps the column's keys (PostgreSQL rebuilds their indexes).
             match op {
-                AlterColumnOperation::SetNotNull => table::set_not_null(table, &column, true),
-                AlterColumnOperation::DropNotNull => table::set_not_null(table, &column, false),
+                AlterColumnOperation::SetNotNull => keys::set_not_null(table, &column, true),
+                AlterColumnOperation::DropNotNull => keys::set_not_null(table, &column, false),
                 _ => {}
             }
         }
@@ -302,7 +303,7 @@ fn redefine_column(
 ) {
     let not_null = options.iter().any(|o| matches!(o, ColumnOption::NotNull))
         || table.primary_key.iter().any(|c| c == column);
-    table::set_not_null(table, column, not_null);
+    keys::set_not_null(table, column, not_null);
     let single = vec![column.to_string()];
     for option in options {
         match option {

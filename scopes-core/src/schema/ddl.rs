@@ -4,16 +4,14 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    visit_expressions, visit_relations, visit_statements, AlterIndexOperation, AlterTableOperation,
-    CreateTable, CreateView, Expr, ObjectName, ObjectType, RenameTableNameKind, SelectItem,
-    SetExpr, Statement,
+    visit_expressions, visit_statements, AlterIndexOperation, AlterTableOperation, CreateTable,
+    Expr, ObjectName, ObjectType, RenameTableNameKind, Statement,
 };
 
-use super::alter;
 use super::migration::At;
-use super::naming::Label;
 use super::table::{self, ident, object_key_name, object_name, taken_names};
-use super::{KeyKind, Schema, TableDef, ViewDef};
+use super::{alter, index, keys, view};
+use super::{Schema, TableDef};
 use crate::config::{ConfigError, Dialect};
 
 /// Changes the schema as `statement` would; errors on DDL whose effect on tables is unknown.
@@ -25,7 +23,7 @@ pub(super) fn apply_statement(
     let err = |message: String| Err(at.err(message));
     match statement {
         Statement::CreateTable(create) => create_table(schema, create, at),
-        Statement::CreateView(view) => create_view(schema, view, at),
+        Statement::CreateView(view) => view::create_view(schema, view, at),
         Statement::AlterTable(alter) => {
             let mut name = object_name(&alter.name);
             if schema.tables.contains_key(&name) {
@@ -34,13 +32,21 @@ pub(super) fn apply_statement(
                     name = alter_table(schema, &name, operation, at)?;
                 }
                 Ok(())
+            } else if schema.views.contains_key(&name) {
+                // PostgreSQL renames a view with ALTER TABLE too.
+                alter_view_as_table(schema, &name, &alter.operations, at)
             } else if alter.if_exists {
                 Ok(())
             } else {
                 err(format!("`ALTER TABLE {name}`: no earlier migration creates `{name}`"))
             }
         }
-        Statement::CreateIndex(index) => create_index(schema, index, at),
+        Statement::CreateIndex(index) => index::create_index(schema, index, at),
+        Statement::AlterView(alter) => view::alter_view(schema, alter, at),
+        // A rule rewrites the statements the checker proves (`DO INSTEAD` another write).
+        Statement::CreateRule(_) => err(
+            "CREATE RULE rewrites the statements on its table, which this checker cannot follow; use a trigger instead".to_string()
+        ),
         Statement::Drop {
             object_type,
             names,
@@ -197,6 +203,10 @@ fn create_table(schema: &mut Schema, create: &CreateTable, at: &At<'_>) -> Resul
                 "`{name}` already exists: an earlier migration creates it"
             )));
         }
+        // MariaDB's CREATE OR REPLACE TABLE drops the table first.
+        if schema.tables.contains_key(&name) {
+            drop_table(schema, &name, at);
+        }
     }
     let mut table = TableDef {
         name: name.clone(),
@@ -223,10 +233,10 @@ fn create_table(schema: &mut Schema, create: &CreateTable, at: &At<'_>) -> Resul
     }
     let taken = taken_names(schema, at.dialect);
     for column in &create.columns {
-        table::add_column(&mut table, column, at, &taken)?;
+        keys::add_column(&mut table, column, at, &taken)?;
     }
     for constraint in &create.constraints {
-        table::add_constraint(&mut table, constraint, false, at, &taken)?;
+        keys::add_constraint(&mut table, constraint, false, at, &taken)?;
     }
     if at.dialect == Dialect::Sqlite {
         sqlite_primary_key_not_null(&mut table, create);
@@ -258,104 +268,9 @@ fn sqlite_primary_key_not_null(table: &mut TableDef, create: &CreateTable) {
     };
     if enforced || rowid {
         for column in table.primary_key.clone() {
-            table::set_not_null(table, &column, true);
+            keys::set_not_null(table, &column, true);
         }
     }
-}
-
-/// CREATE [UNIQUE] INDEX: a unique index over plain columns is a unique key; a partial or
-/// expression one only restricts; every index is recorded by name so that dropping it is
-/// understood.
-fn create_index(
-    schema: &mut Schema,
-    index: &sqlparser::ast::CreateIndex,
-    at: &At<'_>,
-) -> Result<(), ConfigError> {
-    let name = object_name(&index.table_name);
-    if schema.views.contains_key(&name) {
-        // A materialized view's index: views have no keys here.
-        return Ok(());
-    }
-    let index_name = index.name.as_ref().map(|n| object_key_name(n, at.dialect));
-    let taken = taken_names(schema, at.dialect);
-    let Some(table) = schema.tables.get_mut(&name) else {
-        return Err(at.err(format!(
-            "index on `{name}`: no earlier migration creates `{name}`"
-        )));
-    };
-    if let Some(index_name) = &index_name {
-        let exists =
-            taken.contains(index_name) || table.constraints.iter().any(|c| c.name == *index_name);
-        if exists && index.if_not_exists {
-            return Ok(());
-        }
-    }
-    let columns = table::index_columns(&index.columns);
-    let kind = match (index.unique, index.predicate.is_none() && columns.all_plain) {
-        (false, _) => KeyKind::Index,
-        (true, true) => KeyKind::Unique {
-            columns: columns.plain,
-            index: true,
-        },
-        // A partial or expression unique index makes no column unique, but rows that agree on
-        // its plain columns (and more) can conflict on it.
-        (true, false) => KeyKind::PartialUnique(columns.plain),
-    };
-    table.add_key(kind, index_name, Label::Index, &columns.naming, at, &taken);
-    alter::copy_to_partitions(schema, &name);
-    Ok(())
-}
-
-fn create_view(schema: &mut Schema, view: &CreateView, at: &At<'_>) -> Result<(), ConfigError> {
-    let name = object_name(&view.name);
-    if schema.tables.contains_key(&name) {
-        return Err(at.err(format!("`{name}` is already a table")));
-    }
-    if schema.views.contains_key(&name) && view.if_not_exists {
-        return Ok(());
-    }
-    let mut reads = std::collections::BTreeSet::new();
-    let _ = visit_relations(&*view.query, |relation: &ObjectName| {
-        reads.insert(object_name(relation));
-        ControlFlow::<()>::Continue(())
-    });
-    // A one-part name that a top-level CTE defines is that CTE, not a table.
-    for cte in view.query.with.iter().flat_map(|w| &w.cte_tables) {
-        reads.remove(&ident(&cte.alias.name));
-    }
-    let columns = if view.columns.is_empty() {
-        select_columns(&view.query.body)
-    } else {
-        Some(view.columns.iter().map(|c| ident(&c.name)).collect())
-    };
-    let def = ViewDef {
-        name: name.clone(),
-        query: view.query.to_string(),
-        columns,
-        reads,
-    };
-    schema.views.insert(name, def);
-    Ok(())
-}
-
-/// Output names of a plain SELECT whose items are all columns or aliased; `None` otherwise
-/// (wildcards, unnamed expressions, set operations).
-fn select_columns(body: &SetExpr) -> Option<Vec<String>> {
-    let SetExpr::Select(select) = body else {
-        return None;
-    };
-    select
-        .projection
-        .iter()
-        .map(|item| match item {
-            SelectItem::ExprWithAlias { alias, .. } => Some(ident(alias)),
-            SelectItem::UnnamedExpr(sqlparser::ast::Expr::Identifier(id)) => Some(ident(id)),
-            SelectItem::UnnamedExpr(sqlparser::ast::Expr::CompoundIdentifier(ids)) => {
-                ids.last().map(ident)
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 fn drop_objects(
@@ -372,7 +287,7 @@ fn drop_objects(
             ObjectType::View | ObjectType::MaterializedView => {
                 schema.views.remove(&name);
             }
-            ObjectType::Index => drop_index(schema, &object_key_name(object, at.dialect), on_table, at),
+            ObjectType::Index => index::drop_index(schema, &object_key_name(object, at.dialect), on_table, at),
             // Dropping a schema or database drops its tables, which we do not track by schema.
             ObjectType::Schema | ObjectType::Database => {
                 return Err(at.err(format!(
@@ -408,52 +323,6 @@ fn drop_table(schema: &mut Schema, name: &str, at: &At<'_>) {
     }
 }
 
-/// DROP INDEX: MySQL names the table (`DROP INDEX i ON t`); PostgreSQL and SQLite index names
-/// are unique in the schema. An unknown name may be an index whose generated name we guessed.
-fn drop_index(schema: &mut Schema, name: &str, on_table: Option<&ObjectName>, at: &At<'_>) {
-    let index = |k: &KeyKind| !matches!(k, KeyKind::ForeignKey(_) | KeyKind::Check);
-    if let Some(table_name) = on_table.map(object_name) {
-        if let Some(table) = schema.tables.get_mut(&table_name) {
-            if table.drop_named(name, index).is_none() {
-                table.drop_unknown(name, at);
-            }
-            alter::copy_to_partitions(schema, &table_name);
-        }
-        return;
-    }
-    let owner = schema
-        .tables
-        .values()
-        .find(|t| {
-            t.constraints
-                .iter()
-                .any(|c| c.name == name && index(&c.kind))
-        })
-        .map(|t| t.name.clone());
-    match owner {
-        Some(owner) => {
-            if let Some(table) = schema.tables.get_mut(&owner) {
-                table.drop_named(name, index);
-            }
-            alter::copy_to_partitions(schema, &owner);
-        }
-        None => {
-            for table in schema.tables.values_mut() {
-                let guessed_index = table.constraints.iter().any(|c| {
-                    c.guessed
-                        && matches!(
-                            c.kind,
-                            KeyKind::Unique { index: true, .. } | KeyKind::PartialUnique(_)
-                        )
-                });
-                if guessed_index {
-                    table.drop_unknown(name, at);
-                }
-            }
-        }
-    }
-}
-
 fn rename_table(
     schema: &mut Schema,
     old: &str,
@@ -481,6 +350,37 @@ fn rename_table(
     for view in schema.views.values_mut() {
         if view.reads.remove(old) {
             view.reads.insert(new.clone());
+        }
+    }
+    Ok(())
+}
+
+/// `ALTER TABLE v ...` on a view: renames only.
+fn alter_view_as_table(
+    schema: &mut Schema,
+    name: &str,
+    operations: &[AlterTableOperation],
+    at: &At<'_>,
+) -> Result<(), ConfigError> {
+    let mut name = name.to_string();
+    for operation in operations {
+        match operation {
+            AlterTableOperation::RenameTable { table_name } => {
+                let (RenameTableNameKind::As(new) | RenameTableNameKind::To(new)) = table_name;
+                let new = object_name(new);
+                view::rename(schema, &name, new.clone(), at)?;
+                name = new;
+            }
+            AlterTableOperation::RenameColumn {
+                old_column_name,
+                new_column_name,
+            } => view::rename_column(schema, &name, &ident(old_column_name), &ident(new_column_name)),
+            AlterTableOperation::OwnerTo { .. } => {}
+            other => {
+                return Err(at.err(format!(
+                    "`ALTER TABLE {name} {other}`: `{name}` is a view, and this is not understood on a view"
+                )))
+            }
         }
     }
     Ok(())
