@@ -403,3 +403,70 @@ fn dotted_table_err() {
         "{message}"
     );
 }
+
+/// A config next to the migrations of the `function-pure` regression case (they create
+/// `slugify` and `post_count`).
+fn functions_config(functions: &str) -> Result<Config, ConfigError> {
+    let text = format!(
+        "dialect = \"postgres\"\nmigrations = \"migrations\"\n[dimensions]\norg = \"i64\"\n[tables]\nposts = {{ org = \"org_id\" }}\n[functions]\n{functions}"
+    );
+    Config::parse(
+        &text,
+        &crate_path("tests/regressions/schema/function-pure/scopes.toml"),
+    )
+}
+
+fn functions_error(functions: &str) -> (usize, String) {
+    match functions_config(functions) {
+        Err(ConfigError::Invalid { line, message, .. }) => (line, message),
+        other => panic!("expected an invalid config, got {other:?}"),
+    }
+}
+
+#[test]
+fn functions_ok() {
+    let config =
+        functions_config("\"Public.Slugify\" = { pure = true, reason = \" reads no table \" }\n")
+            .unwrap();
+    assert_eq!(config.pure_functions["slugify"], "reads no table");
+    assert!(functions_config("").unwrap().pure_functions.is_empty());
+}
+
+#[test]
+fn functions_err() {
+    let (line, message) = functions_error("slugfy = { pure = true, reason = \"x\" }\n");
+    assert_eq!(line, 8);
+    assert_eq!(
+        message,
+        "`slugfy` is not a function the migrations create: fix the name or remove the entry (the migrations create: post_count, slugify)"
+    );
+    let (line, message) = functions_error("slugify = { pure = true }\n");
+    assert_eq!(line, 8);
+    assert!(
+        message.starts_with("invalid toml: missing field `reason`"),
+        "{message}"
+    );
+    let (_, message) = functions_error("slugify = { pure = true, reason = \"x\", safe = 1 }\n");
+    assert!(message.starts_with("unknown key `safe`"), "{message}");
+    let (_, message) = functions_error("slugify = \"pure\"\n");
+    assert!(
+        message.starts_with("invalid toml: invalid type: string"),
+        "{message}"
+    );
+    let (_, message) = functions_error("slugify = { pure = true, reason = \"  \" }\n");
+    assert!(message.starts_with("`slugify` needs a reason"), "{message}");
+    let (_, message) = functions_error("slugify = { pure = false, reason = \"x\" }\n");
+    assert!(
+        message.contains("`pure = false`, which changes nothing"),
+        "{message}"
+    );
+    // Without migrations no function is opaque: a declaration is a mistake.
+    let (line, message) = error(&format!(
+        "{HEAD}posts = {{ site = \"site_id\" }}\n[functions]\nslugify = {{ pure = true, reason = \"x\" }}\n"
+    ));
+    assert_eq!(line, 8);
+    assert!(
+        message.contains("without `migrations` no function is opaque"),
+        "{message}"
+    );
+}
