@@ -66,7 +66,7 @@ pub struct Config {
     /// Lowercase table (or view) name -> its scope rules.
     /// Shared (`Arc`): the analyzer keeps the rules of every table occurrence it checks.
     pub tables: BTreeMap<String, Arc<TableScope>>,
-    /// The schema read from the migrations, when `migrations` is set.
+    /// The schema read from the migrations (`migrations`) or a snapshot (`schema`).
     pub schema: Option<Schema>,
     /// Functions of the migrations declared pure in `[functions]` (lowercase name -> the
     /// reason given): calls to them are checked like calls to built-in functions.
@@ -173,6 +173,9 @@ pub enum ConfigError {
 struct RawConfig {
     dialect: Option<Spanned<String>>,
     migrations: Option<Spanned<String>>,
+    schema: Option<Spanned<String>>,
+    #[serde(default)]
+    skip_migration: Vec<Spanned<schema_keys::RawSkip>>,
     #[serde(default)]
     dimensions: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]

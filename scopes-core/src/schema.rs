@@ -2,6 +2,7 @@
 //! Finding and ordering migration files lives here; applying their DDL lives in `schema/ddl.rs`.
 
 mod alter;
+mod block;
 mod ddl;
 mod index;
 mod keys;
@@ -213,6 +214,16 @@ pub struct ViewDef {
     pub reads: BTreeSet<String>,
 }
 
+/// A statement of the migrations the loader is told to skip (scopes.toml `[[skip-migration]]`):
+/// it is trusted to change no table, column, key, view or function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkipStatement {
+    /// The migration's file name (no directory), as in the migrations directory.
+    pub file: String,
+    /// The 1-based line the statement starts on.
+    pub line: usize,
+}
+
 /// Everything the migrations define that the analyzer needs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Schema {
@@ -245,6 +256,25 @@ impl Schema {
     /// assert_eq!(schema.table("posts").unwrap().primary_key, vec!["id".to_string()]);
     /// ```
     pub fn load_migrations(dir: &Path, dialect: Dialect) -> Result<Schema, ConfigError> {
+        Ok(Schema::load_migrations_skipping(dir, dialect, &[])?.0)
+    }
+
+    /// [`Schema::load_migrations`], skipping the statements `skips` lists (scopes.toml
+    /// `[[skip-migration]]`). Also returns, per entry, whether a statement starts on its line.
+    /// A listed statement the loader reads is an error: skipping it would hide its changes.
+    ///
+    /// ```
+    /// # use scopes_core::{schema::{Schema, SkipStatement}, Dialect};
+    /// let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    /// let skip = SkipStatement { file: "20240101000000_blog.sql".into(), line: 999 };
+    /// let (_, found) = Schema::load_migrations_skipping(&dir, Dialect::Sqlite, &[skip]).unwrap();
+    /// assert_eq!(found, [false]);
+    /// ```
+    pub fn load_migrations_skipping(
+        dir: &Path,
+        dialect: Dialect,
+        skips: &[SkipStatement],
+    ) -> Result<(Schema, Vec<bool>), ConfigError> {
         let io = |source| ConfigError::Io {
             path: dir.to_path_buf(),
             source,
@@ -273,14 +303,50 @@ impl Schema {
             }
         }
         let mut schema = Schema::default();
+        let mut found = vec![false; skips.len()];
         for (_, path) in files {
-            let sql = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io {
-                path: path.clone(),
-                source,
-            })?;
-            schema.apply_sql(&sql, &path, dialect)?;
+            schema.apply_file(&path, dialect, skips, &mut found)?;
         }
-        Ok(schema)
+        Ok((schema, found))
+    }
+
+    /// Reads a schema snapshot (`scopes schema` writes one from a live database): one file of
+    /// DDL, read like a migration. Also returns, per entry of `skips`, whether it was found.
+    pub fn load_snapshot(
+        file: &Path,
+        dialect: Dialect,
+        skips: &[SkipStatement],
+    ) -> Result<(Schema, Vec<bool>), ConfigError> {
+        let mut schema = Schema::default();
+        let mut found = vec![false; skips.len()];
+        schema.apply_file(file, dialect, skips, &mut found)?;
+        Ok((schema, found))
+    }
+
+    fn apply_file(
+        &mut self,
+        path: &Path,
+        dialect: Dialect,
+        skips: &[SkipStatement],
+        found: &mut [bool],
+    ) -> Result<(), ConfigError> {
+        let sql = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let mut listed: Vec<(usize, &mut bool)> = skips
+            .iter()
+            .zip(found.iter_mut())
+            .filter(|(skip, _)| skip.file == name)
+            .map(|(skip, found)| (skip.line, found))
+            .collect();
+        crate::on_deep_stack(&sql, || {
+            migration::apply(self, &sql, path, dialect, &mut listed)
+        })
     }
 
     /// Applies the DDL of one migration file to this schema. `file` is used in errors.
@@ -298,7 +364,7 @@ impl Schema {
         file: &Path,
         dialect: Dialect,
     ) -> Result<(), ConfigError> {
-        crate::on_deep_stack(sql, || migration::apply(self, sql, file, dialect))
+        crate::on_deep_stack(sql, || migration::apply(self, sql, file, dialect, &mut []))
     }
 }
 
@@ -332,3 +398,7 @@ mod tests;
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod key_tests;
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
+mod migration_tests;

@@ -1,5 +1,6 @@
-//! The keys of scopes.toml about the schema: where it comes from (`migrations`), which
-//! functions of it are pure (`[functions]`), and the checks of `[tables]` against it.
+//! The keys of scopes.toml about the schema: where it comes from (`migrations` or a `schema`
+//! snapshot, and the statements `[[skip-migration]]` tells the loader to skip), which functions
+//! of it are pure (`[functions]`), and the checks of `[tables]` against it.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -7,10 +8,23 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::{ConfigError, Dialect, RawConfig, RuleEntry, ScopeRule, Source, KEY_MIGRATIONS};
-use crate::schema::{normalize_name, Schema};
+use crate::schema::{normalize_name, Schema, SkipStatement};
 
 /// The `[functions]` table's key.
 const KEY_FUNCTIONS: &str = "functions";
+/// The schema snapshot's key.
+const KEY_SCHEMA: &str = "schema";
+/// The array of statements to skip.
+const KEY_SKIP: &str = "skip-migration";
+
+/// One `[[skip-migration]]` entry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSkip {
+    file: String,
+    line: usize,
+    reason: String,
+}
 
 /// One `[functions]` entry: `slugify = { pure = true, reason = "..." }`.
 #[derive(Deserialize)]
@@ -20,28 +34,93 @@ pub(super) struct RawFunction {
     reason: String,
 }
 
-/// The schema `migrations` points at, if any.
+/// The schema `migrations` (a directory of migrations) or `schema` (a snapshot) points at, if
+/// any, with the statements `[[skip-migration]]` lists skipped.
 pub(super) fn load_schema(
     src: &Source<'_>,
     raw: &RawConfig,
     dialect: Dialect,
 ) -> Result<Option<Schema>, ConfigError> {
-    let Some(dir) = &raw.migrations else {
-        return Ok(None);
-    };
     let base = src.path.parent().filter(|p| !p.as_os_str().is_empty());
-    let resolved = base.unwrap_or(Path::new(".")).join(dir.get_ref());
-    if !resolved.is_dir() {
-        return Err(src.err(
-            src.line(dir),
-            format!(
-                "migrations directory `{}` does not exist (looked in {}): fix `{KEY_MIGRATIONS}`, which is relative to this file, or remove it",
-                dir.get_ref(),
-                resolved.display()
-            ),
+    let base = base.unwrap_or(Path::new("."));
+    let mut skips = Vec::new();
+    for entry in &raw.skip_migration {
+        let line = src.line(entry);
+        let skip = entry.get_ref();
+        if skip.reason.trim().is_empty() {
+            return Err(src.err(line, format!(
+                "`[[{KEY_SKIP}]]` for `{}` line {} needs a reason: say why the statement changes no table, column, key, view or function",
+                skip.file, skip.line
+            )));
+        }
+        if skip.file.contains(['/', '\\']) {
+            return Err(src.err(line, format!(
+                "`[[{KEY_SKIP}]]`: `file` is a file name in the migrations directory, not a path: write `{}`",
+                skip.file.rsplit(['/', '\\']).next().unwrap_or_default()
+            )));
+        }
+        skips.push((
+            line,
+            SkipStatement {
+                file: skip.file.clone(),
+                line: skip.line,
+            },
         ));
     }
-    Schema::load_migrations(&resolved, dialect).map(Some)
+    let statements: Vec<SkipStatement> = skips.iter().map(|(_, s)| s.clone()).collect();
+    let (schema, found) = match (&raw.migrations, &raw.schema) {
+        (Some(_), Some(snapshot)) => {
+            return Err(src.err(src.line(snapshot), format!(
+                "`{KEY_MIGRATIONS}` and `{KEY_SCHEMA}` both say where the schema comes from: keep one"
+            )))
+        }
+        (None, None) => {
+            if let Some((line, _)) = skips.first() {
+                return Err(src.err(*line, format!(
+                    "`[[{KEY_SKIP}]]` without `{KEY_MIGRATIONS}` or `{KEY_SCHEMA}` skips nothing: remove it"
+                )));
+            }
+            return Ok(None);
+        }
+        (Some(dir), None) => {
+            let resolved = base.join(dir.get_ref());
+            if !resolved.is_dir() {
+                return Err(src.err(
+                    src.line(dir),
+                    format!(
+                        "migrations directory `{}` does not exist (looked in {}): fix `{KEY_MIGRATIONS}`, which is relative to this file, or remove it",
+                        dir.get_ref(),
+                        resolved.display()
+                    ),
+                ));
+            }
+            Schema::load_migrations_skipping(&resolved, dialect, &statements)?
+        }
+        (None, Some(snapshot)) => {
+            let resolved = base.join(snapshot.get_ref());
+            if !resolved.is_file() {
+                return Err(src.err(
+                    src.line(snapshot),
+                    format!(
+                        "schema snapshot `{}` does not exist (looked in {}): write it with `scopes schema --database-url <url> > {}`, or fix `{KEY_SCHEMA}`, which is relative to this file",
+                        snapshot.get_ref(),
+                        resolved.display(),
+                        snapshot.get_ref()
+                    ),
+                ));
+            }
+            Schema::load_snapshot(&resolved, dialect, &statements)?
+        }
+    };
+    for ((line, skip), found) in skips.iter().zip(found) {
+        if !found {
+            return Err(src.err(*line, format!(
+                "`[[{KEY_SKIP}]]`: no statement of `{}` starts on line {}: point it at the first line of the statement, or remove the entry",
+                skip.file, skip.line
+            )));
+        }
+    }
+    Ok(Some(schema))
 }
 
 /// `[functions]`: each entry names a function the schema defines, declared pure with a reason.
@@ -58,7 +137,7 @@ pub(super) fn read_functions(
         let written = name.get_ref();
         let Some(schema) = schema else {
             return Err(src.err(line, format!(
-                "`[{KEY_FUNCTIONS}]` declares `{written}`, but without `{KEY_MIGRATIONS}` no function is opaque: remove the entry or set `{KEY_MIGRATIONS}`"
+                "`[{KEY_FUNCTIONS}]` declares `{written}`, but without `{KEY_MIGRATIONS}` (or `{KEY_SCHEMA}`) no function is opaque: remove the entry or set `{KEY_MIGRATIONS}`"
             )));
         };
         let function = normalize_name(written);
@@ -155,7 +234,7 @@ pub(super) fn check_schema(
                 parent_def.primary_key == key || parent_def.unique_keys.contains(&key),
             ) {
                 return Err(src.err(entry.line, format!(
-                    "`{path}` needs `{parent}.{parent_column}` to be unique, but the keys of `{parent}` are uncertain ({why}): drop the constraint by the name the database gave it"
+                    "`{path}` needs `{parent}.{parent_column}` to be unique, but the keys of `{parent}` are uncertain ({why}): drop the constraint by the name the database gave it, or take the schema from the database (`scopes schema`, then `schema = \"schema.sql\"`)"
                 )));
             }
             return Err(src.err(entry.line, format!(

@@ -146,18 +146,11 @@ pub(super) fn alter(
                 ));
             }
         }
-        Op::RenameConstraint { old_name, new_name } => {
-            let old = key_name(old_name, at.dialect);
-            match table.constraints.iter_mut().find(|c| c.name == old) {
-                Some(c) => {
-                    c.name = key_name(new_name, at.dialect);
-                    c.guessed = false;
-                }
-                // The unknown name may be a key we named by guess: after the rename, our
-                // guess would drop nothing the database has.
-                None => table.drop_unknown(&old, at),
-            }
-        }
+        Op::RenameConstraint { old_name, new_name } => table.rename_key(
+            &key_name(old_name, at.dialect),
+            &key_name(new_name, at.dialect),
+            at,
+        ),
         Op::ValidateConstraint { name: validated } => {
             let validated = key_name(validated, at.dialect);
             for c in &mut table.constraints {
@@ -231,13 +224,21 @@ pub(super) fn alter(
         | Op::ReplicaIdentity { .. }
         | Op::AutoIncrement { .. }
         | Op::Algorithm { .. }
-        | Op::Lock { .. } => {}
+        | Op::Lock { .. }
+        // Storage parameters (`SET (autovacuum_enabled = false)`) and generic options.
+        | Op::SetOptionsParens { .. }
+        | Op::ResetOptions { .. }
+        | Op::GenericOptions { .. }
+        // Inheritance shares rows, not keys (a child never has its parent's keys).
+        | Op::Inherit { .. }
+        | Op::NoInherit { .. } => {}
         other => {
             let text = other.to_string();
             let words: Vec<&str> = text.split_whitespace().take(3).collect();
             return Err(at.err(format!(
-                "`ALTER TABLE {name} {}` may change columns and is not understood; move it out of the migrations or report it",
-                words.join(" ")
+                "`ALTER TABLE {name} {}` may change columns and is not understood; {}",
+                words.join(" "),
+                super::migration::way_out(at)
             )));
         }
     }

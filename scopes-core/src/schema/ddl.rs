@@ -4,8 +4,8 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    visit_expressions, visit_statements, AlterIndexOperation, AlterTableOperation, CreateTable,
-    Expr, ObjectName, ObjectType, RenameTableNameKind, Statement,
+    visit_expressions, visit_statements, AlterFunctionOperation, AlterIndexOperation,
+    AlterTableOperation, CreateTable, Expr, ObjectName, ObjectType, RenameTableNameKind, Statement,
 };
 
 use super::migration::At;
@@ -45,7 +45,7 @@ pub(super) fn apply_statement(
         Statement::AlterView(alter) => view::alter_view(schema, alter, at),
         // A rule rewrites the statements the checker proves (`DO INSTEAD` another write).
         Statement::CreateRule(_) => err(
-            "CREATE RULE rewrites the statements on its table, which this checker cannot follow; use a trigger instead".to_string()
+            "CREATE RULE rewrites the statements on its table, which this checker cannot follow; use a trigger instead".to_string(),
         ),
         Statement::Drop {
             object_type,
@@ -94,6 +94,20 @@ pub(super) fn apply_statement(
             schema.functions.insert(object_name(name));
             Ok(())
         }
+        // An aggregate's state functions run for each row: calling it is calling them.
+        Statement::CreateAggregate(aggregate) => {
+            schema.functions.insert(object_name(&aggregate.name));
+            Ok(())
+        }
+        Statement::AlterFunction(alter) => {
+            if let AlterFunctionOperation::RenameTo { new_name } = &alter.operation {
+                if schema.functions.remove(&object_name(&alter.function.name)) {
+                    schema.functions.insert(ident(new_name));
+                }
+            }
+            Ok(())
+        }
+        Statement::CreateForeignTable(foreign) => create_foreign_table(schema, foreign, at),
         Statement::CreateTrigger(_) => check_trigger_body(statement, at),
         Statement::Query(_) | Statement::Insert(_) | Statement::Update(_) | Statement::Delete(_) => {
             // Data moves, unless it calls a function of the migrations, which may run DDL.
@@ -143,10 +157,20 @@ pub(super) fn apply_statement(
         | Statement::Vacuum(_)
         | Statement::Lock(_)
         | Statement::LockTables { .. }
-        | Statement::UnlockTables => Ok(()),
+        | Statement::UnlockTables
+        | Statement::AlterSchema(_)
+        | Statement::CreateCollation(_)
+        | Statement::AlterCollation(_)
+        | Statement::CreateTextSearch(_)
+        | Statement::RefreshMaterializedView(_)
+        | Statement::CreateServer(_)
+        | Statement::CreateForeignDataWrapper(_)
+        | Statement::Discard { .. }
+        | Statement::OptimizeTable { .. } => Ok(()),
         other => err(format!(
-            "this statement may change tables and is not understood: `{}`; move it out of the migrations or report it",
-            first_words(other)
+            "this statement may change tables and is not understood: `{}`; {}",
+            first_words(other),
+            super::migration::way_out(at)
         )),
     }
 }
@@ -253,6 +277,52 @@ fn create_table(schema: &mut Schema, create: &CreateTable, at: &At<'_>) -> Resul
             .as_deref()
             .unwrap_or(""),
     );
+    Ok(())
+}
+
+/// CREATE FOREIGN TABLE (PostgreSQL): columns, and no keys (a foreign table can have none).
+fn create_foreign_table(
+    schema: &mut Schema,
+    foreign: &sqlparser::ast::CreateForeignTable,
+    at: &At<'_>,
+) -> Result<(), ConfigError> {
+    let name = object_name(&foreign.name);
+    if schema.tables.contains_key(&name) || schema.views.contains_key(&name) {
+        if foreign.if_not_exists {
+            return Ok(());
+        }
+        return Err(at.err(format!(
+            "`{name}` already exists: an earlier migration creates it"
+        )));
+    }
+    let mut table = TableDef {
+        name: name.clone(),
+        ..TableDef::default()
+    };
+    let parents = foreign
+        .partition_of
+        .iter()
+        .chain(foreign.inherits.iter().flatten());
+    for parent in parents.map(object_name) {
+        let Some(parent_def) = schema.tables.get(&parent) else {
+            return Err(at.err(format!(
+                "`{name}` derives from `{parent}`, which no earlier migration creates"
+            )));
+        };
+        for column in &parent_def.columns {
+            if !table.has_column(&column.name) {
+                table.columns.push(column.clone());
+            }
+        }
+    }
+    let taken = taken_names(schema, at.dialect);
+    for column in &foreign.columns {
+        keys::add_column(&mut table, column, at, &taken)?;
+    }
+    for constraint in &foreign.constraints {
+        keys::add_constraint(&mut table, constraint, false, at, &taken)?;
+    }
+    schema.tables.insert(name, table);
     Ok(())
 }
 

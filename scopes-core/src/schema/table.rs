@@ -208,6 +208,18 @@ impl TableDef {
         }
     }
 
+    /// Renames a key or index; an unknown old name counts as a drop of an unknown name (it may
+    /// be a key we named by guess, whose guessed name would then drop nothing).
+    pub(super) fn rename_key(&mut self, old: &str, new: &str, at: &At<'_>) {
+        match self.constraints.iter_mut().find(|c| c.name == old) {
+            Some(c) => {
+                c.name = new.to_string();
+                c.guessed = false;
+            }
+            None => self.drop_unknown(old, at),
+        }
+    }
+
     /// Marks the keys uncertain, keeping the first reason.
     pub(super) fn mark_keys_uncertain(&mut self, why: String) {
         self.keys_uncertain = true;
