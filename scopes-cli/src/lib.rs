@@ -7,6 +7,7 @@ pub mod files;
 pub mod opt;
 pub mod report;
 pub mod rust;
+pub mod snapshot;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -34,6 +35,9 @@ pub enum Error {
     /// Writing the report failed.
     #[error("cannot write the report: {0}")]
     Output(#[source] std::io::Error),
+    /// `scopes schema` failed.
+    #[error(transparent)]
+    Snapshot(#[from] snapshot::SnapshotError),
 }
 
 /// Runs the command, writing its report to `out`. Returns the verdict (its exit code via
@@ -48,6 +52,10 @@ pub fn run(opt: &Opt, out: &mut dyn Write) -> Result<Status, Error> {
             },
             out,
         ),
+        Command::Schema(args) => {
+            snapshot::run(args, out)?;
+            Ok(Status::Scoped)
+        }
     }
 }
 

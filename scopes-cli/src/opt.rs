@@ -22,6 +22,21 @@ pub enum Command {
     /// Same as `check --explain`: check, and print how each scoped table occurrence was proven
     /// (in .sql files and in `scoped_query*` invocations).
     Explain(CheckArgs),
+    /// Write the schema of a migrated database (tables, columns, keys, views, function names)
+    /// as DDL the checker reads: a snapshot for `schema = "schema.sql"` in scopes.toml.
+    Schema(SchemaArgs),
+}
+
+/// Options of `scopes schema`.
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// The database: postgres://, mysql:// (or mariadb://) or sqlite: URL.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: String,
+
+    /// PostgreSQL schemas to read (repeatable); default: those on the search path.
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
 }
 
 /// Options of `scopes check` (and `scopes explain`).
