@@ -123,6 +123,10 @@ pub struct Constraint {
     pub guessed: bool,
     /// Copied from the partitioned parent (`partition_of`), not declared on this table.
     pub inherited: bool,
+    /// SQLite's `ON CONFLICT REPLACE` or `ON CONFLICT IGNORE` on this key (`"replace"`,
+    /// `"ignore"`): every INSERT and UPDATE that conflicts on it replaces the other row or is
+    /// silently dropped, as if written `INSERT OR REPLACE` / `OR IGNORE`.
+    pub on_conflict: Option<String>,
     /// What it is.
     pub kind: KeyKind,
 }

@@ -193,6 +193,30 @@ pub(super) fn check_schema(
         let column = match &entry.rule {
             ScopeRule::Column(column) | ScopeRule::ForeignKey { column, .. } => column,
         };
+        // SQLite's ON CONFLICT REPLACE / IGNORE on a key turns every write into an upsert: on a
+        // key without the scope column, a plain INSERT replaces or hides another tenant's row.
+        let silent = schema.table(table).and_then(|def| {
+            def.constraints.iter().find_map(|c| {
+                let key = match &c.kind {
+                    crate::schema::KeyKind::PrimaryKey(k)
+                    | crate::schema::KeyKind::Unique { columns: k, .. } => k,
+                    _ => return None,
+                };
+                let resolution = c.on_conflict.as_deref()?;
+                (!key.contains(column)).then(|| (key.join(", "), resolution))
+            })
+        });
+        if let Some((key, resolution)) = silent {
+            let effect = if resolution == "replace" {
+                "deletes the other tenant's row"
+            } else {
+                "drops the new row without an error, which tells that another tenant holds the value"
+            };
+            return Err(src.err(entry.line, format!(
+                "the key ({key}) of `{table}` is declared ON CONFLICT {}: an INSERT or UPDATE that hits another tenant's ({key}) {effect}; remove the clause or add `{column}` to the key",
+                resolution.to_uppercase()
+            )));
+        }
         if let Some(columns) = &columns {
             if !columns.contains(column) {
                 return Err(src.err(

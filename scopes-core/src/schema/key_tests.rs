@@ -413,3 +413,22 @@ fn rule_err() {
         "{message}"
     );
 }
+
+#[test]
+fn sqlite_on_conflict_ok() {
+    let schema = apply(
+        "CREATE TABLE t (id INTEGER PRIMARY KEY ON CONFLICT IGNORE, email TEXT UNIQUE ON CONFLICT REPLACE, n INT NOT NULL ON CONFLICT REPLACE);",
+        Dialect::Sqlite,
+    )
+    .unwrap();
+    let t = schema.table("t").unwrap();
+    let resolutions: Vec<_> = t
+        .constraints
+        .iter()
+        .map(|c| (c.name.as_str(), c.on_conflict.as_deref()))
+        .collect();
+    assert_eq!(
+        resolutions,
+        [("t_pkey", Some("ignore")), ("t_email_key", Some("replace"))]
+    );
+}

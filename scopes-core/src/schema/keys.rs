@@ -53,6 +53,8 @@ pub(super) fn column_options(
     taken: &BTreeSet<String>,
 ) {
     let single = vec![name.to_string()];
+    let keys_before = table.constraints.len();
+    let mut on_conflict = None;
     for option in &column.options {
         let constraint_name = option.name.as_ref().map(|n| key_name(n, at.dialect));
         match &option.option {
@@ -103,6 +105,13 @@ pub(super) fn column_options(
                 at,
                 taken,
             ),
+            // SQLite: the resolution of a conflict on this column's key.
+            ColumnOption::OnConflict(keyword) => {
+                let keyword = format!("{keyword:?}").to_lowercase();
+                if keyword == "replace" || keyword == "ignore" {
+                    on_conflict = Some(keyword);
+                }
+            }
             ColumnOption::Check(_) => table.add_key(
                 KeyKind::Check,
                 constraint_name,
@@ -112,6 +121,13 @@ pub(super) fn column_options(
                 taken,
             ),
             _ => {}
+        }
+    }
+    if let Some(resolution) = on_conflict {
+        for c in table.constraints.iter_mut().skip(keys_before) {
+            if matches!(c.kind, KeyKind::PrimaryKey(_) | KeyKind::Unique { .. }) {
+                c.on_conflict = Some(resolution.clone());
+            }
         }
     }
 }

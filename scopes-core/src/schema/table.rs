@@ -138,6 +138,7 @@ impl TableDef {
             name,
             guessed,
             inherited: false,
+            on_conflict: None,
             kind,
         });
         self.sync_keys();
