@@ -10,6 +10,7 @@ pub mod opt;
 pub mod report;
 pub mod rls;
 pub mod rust;
+pub mod snapshot;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -40,6 +41,9 @@ pub enum Error {
     /// Writing the report failed.
     #[error("cannot write the report: {0}")]
     Output(#[source] std::io::Error),
+    /// `scopes schema` failed.
+    #[error(transparent)]
+    Snapshot(#[from] snapshot::SnapshotError),
 }
 
 /// Runs the command, writing its report to `out`. Returns the verdict (its exit code via
@@ -57,6 +61,10 @@ pub fn run(opt: &Opt, out: &mut dyn Write) -> Result<Status, Error> {
         Command::Rls(args) => rls::run(args, out),
         Command::Audit(args) => audit::run(args, out),
         Command::Citus(args) => citus::ddl(args, out),
+        Command::Schema(args) => {
+            snapshot::run(args, out)?;
+            Ok(Status::Scoped)
+        }
     }
 }
 

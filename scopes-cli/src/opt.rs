@@ -32,6 +32,9 @@ pub enum Command {
     /// column, `create_reference_table` for global tables), or refuse a schema Citus would
     /// refuse: exit 0 with the DDL, 1 with the problems, 2 on errors.
     Citus(CitusArgs),
+    /// Write the schema of a migrated database (tables, columns, keys, views, function names)
+    /// as DDL the checker reads: a snapshot for `schema = "schema.sql"` in scopes.toml.
+    Schema(SchemaArgs),
 }
 
 /// Options of `scopes citus`.
@@ -52,6 +55,18 @@ pub struct CitusArgs {
 pub enum Target {
     /// Citus: every statement with one value of the distribution dimension runs on one shard.
     Citus,
+}
+
+/// Options of `scopes schema`.
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// The database: postgres://, mysql:// (or mariadb://) or sqlite: URL.
+    #[arg(long, env = "DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    pub database_url: String,
+
+    /// PostgreSQL schemas to read (repeatable); default: those on the search path.
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
 }
 
 /// Options of `scopes check` (and `scopes explain`).

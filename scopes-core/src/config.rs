@@ -10,6 +10,8 @@ use toml::Spanned;
 
 use crate::schema::{normalize_name, Schema};
 
+mod schema_keys;
+
 /// The top-level keys of scopes.toml.
 const KEY_DIALECT: &str = "dialect";
 const KEY_MIGRATIONS: &str = "migrations";
@@ -64,8 +66,11 @@ pub struct Config {
     /// Lowercase table (or view) name -> its scope rules.
     /// Shared (`Arc`): the analyzer keeps the rules of every table occurrence it checks.
     pub tables: BTreeMap<String, Arc<TableScope>>,
-    /// The schema read from the migrations, when `migrations` is set.
+    /// The schema read from the migrations (`migrations`) or a snapshot (`schema`).
     pub schema: Option<Schema>,
+    /// Functions of the migrations declared pure in `[functions]` (lowercase name -> the
+    /// reason given): calls to them are checked like calls to built-in functions.
+    pub pure_functions: BTreeMap<String, String>,
     /// The file this config was read from, if any.
     pub source: Option<PathBuf>,
     /// The migrations directory `migrations` names, resolved against the file's directory.
@@ -85,6 +90,7 @@ impl Config {
             dimensions,
             tables: tables.into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
             schema,
+            pure_functions: BTreeMap::new(),
             source: None,
             migrations_dir: None,
         }
@@ -170,10 +176,15 @@ pub enum ConfigError {
 struct RawConfig {
     dialect: Option<Spanned<String>>,
     migrations: Option<Spanned<String>>,
+    schema: Option<Spanned<String>>,
+    #[serde(default)]
+    skip_migration: Vec<Spanned<schema_keys::RawSkip>>,
     #[serde(default)]
     dimensions: BTreeMap<Spanned<String>, Spanned<String>>,
     #[serde(default)]
     tables: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
+    #[serde(default)]
+    functions: BTreeMap<Spanned<String>, Spanned<schema_keys::RawFunction>>,
 }
 
 /// One `dimension = "rule"` of a table, with the lines of its key and value.
@@ -258,35 +269,22 @@ fn parse_config(text: &str, path: &Path) -> Result<Config, ConfigError> {
     }
     let (tables, entries) = read_tables(&src, &raw, &dimensions)?;
     check_paths(&src, &tables, &entries)?;
-    let mut migrations_dir = None;
-    let schema = match &raw.migrations {
-        None => None,
-        Some(dir) => {
-            let base = path.parent().filter(|p| !p.as_os_str().is_empty());
-            let resolved = base.unwrap_or(Path::new(".")).join(dir.get_ref());
-            if !resolved.is_dir() {
-                return Err(src.err(
-                    src.line(dir),
-                    format!(
-                        "migrations directory `{}` does not exist (looked in {}): fix `{KEY_MIGRATIONS}`, which is relative to this file, or remove it",
-                        dir.get_ref(),
-                        resolved.display()
-                    ),
-                ));
-            }
-            let schema = Schema::load_migrations(&resolved, dialect)?;
-            migrations_dir = Some(resolved);
-            Some(schema)
-        }
-    };
+    let schema = schema_keys::load_schema(&src, &raw, dialect)?;
+    // The directory `scopes rls` writes into and the audit reads (checked by `load_schema`).
+    let migrations_dir = raw.migrations.as_ref().map(|dir| {
+        let base = path.parent().filter(|p| !p.as_os_str().is_empty());
+        base.unwrap_or(Path::new(".")).join(dir.get_ref())
+    });
     if let Some(schema) = &schema {
-        check_schema(&src, schema, &entries)?;
+        schema_keys::check_schema(&src, schema, &entries)?;
     }
+    let pure_functions = schema_keys::read_functions(&src, &raw, schema.as_ref())?;
     Ok(Config {
         dialect,
         dimensions,
         tables: tables.into_iter().map(|(k, v)| (k, Arc::new(v))).collect(),
         schema,
+        pure_functions,
         source: Some(path.to_path_buf()),
         migrations_dir,
     })
@@ -463,88 +461,6 @@ fn check_paths(
                 Some(ScopeRule::ForeignKey { parent, .. }) => Some(parent.clone()),
                 _ => None,
             };
-        }
-    }
-    Ok(())
-}
-
-/// With the migrations' schema: every table, column and parent key the rules name exists, and a
-/// foreign-key path identifies exactly one parent row.
-fn check_schema(
-    src: &Source<'_>,
-    schema: &Schema,
-    entries: &[RuleEntry],
-) -> Result<(), ConfigError> {
-    for entry in entries {
-        let table = &entry.table;
-        let columns: Option<Vec<String>> = match (schema.table(table), schema.view(table)) {
-            (Some(def), _) => Some(def.columns.iter().map(|c| c.name.clone()).collect()),
-            (None, Some(view)) => view.columns.clone(),
-            (None, None) => {
-                return Err(src.err(entry.table_line, format!(
-                    "table `{table}` is not created by the migrations: fix the name or add a migration that creates it"
-                )))
-            }
-        };
-        let column = match &entry.rule {
-            ScopeRule::Column(column) | ScopeRule::ForeignKey { column, .. } => column,
-        };
-        if let Some(columns) = &columns {
-            if !columns.contains(column) {
-                return Err(src.err(
-                    entry.line,
-                    format!(
-                        "`{table}` has no column `{column}` in the migrations: use one of {}",
-                        columns.join(", ")
-                    ),
-                ));
-            }
-        }
-        let ScopeRule::ForeignKey {
-            parent,
-            parent_column,
-            ..
-        } = &entry.rule
-        else {
-            continue;
-        };
-        let path = &entry.text;
-        let Some(parent_def) = schema.table(parent) else {
-            return Err(src.err(entry.line, format!(
-                "`{path}` ends at `{parent}`, which the migrations do not create as a table (a view has no keys): point the path at a table"
-            )));
-        };
-        if !parent_def.has_column(parent_column) {
-            return Err(src.err(entry.line, format!(
-                "`{parent}` has no column `{parent_column}` in the migrations: point `{path}` at its primary key"
-            )));
-        }
-        let key = vec![parent_column.clone()];
-        if parent_def.primary_key != key && !parent_def.unique_keys.contains(&key) {
-            return Err(src.err(entry.line, format!(
-                "`{parent}.{parent_column}` is neither the primary key nor a unique key of `{parent}`, so `{path}` would not identify one parent row: point the path at the primary key or make `{parent_column}` unique"
-            )));
-        }
-        let declared: Vec<_> = schema
-            .table(table)
-            .map(|def| {
-                def.foreign_keys
-                    .iter()
-                    .filter(|fk| fk.columns == [column.clone()])
-                    .collect()
-            })
-            .unwrap_or_default();
-        let matches = |fk: &&crate::schema::ForeignKey| {
-            fk.parent == *parent && (fk.parent_columns == key || fk.parent_columns.is_empty())
-        };
-        if let Some(fk) = declared.first() {
-            if !declared.iter().any(matches) {
-                return Err(src.err(entry.line, format!(
-                    "`{table}.{column}` references `{}({})` in the migrations, but `{path}` says `{parent}.{parent_column}`: fix the path",
-                    fk.parent,
-                    fk.parent_columns.join(", ")
-                )));
-            }
         }
     }
     Ok(())

@@ -403,3 +403,220 @@ fn dotted_table_err() {
         "{message}"
     );
 }
+
+/// A config next to the migrations of the `function-pure` regression case (they create
+/// `slugify` and `post_count`).
+fn functions_config(functions: &str) -> Result<Config, ConfigError> {
+    let text = format!(
+        "dialect = \"postgres\"\nmigrations = \"migrations\"\n[dimensions]\norg = \"i64\"\n[tables]\nposts = {{ org = \"org_id\" }}\n[functions]\n{functions}"
+    );
+    Config::parse(
+        &text,
+        &crate_path("tests/regressions/schema/function-pure/scopes.toml"),
+    )
+}
+
+fn functions_error(functions: &str) -> (usize, String) {
+    match functions_config(functions) {
+        Err(ConfigError::Invalid { line, message, .. }) => (line, message),
+        other => panic!("expected an invalid config, got {other:?}"),
+    }
+}
+
+#[test]
+fn functions_ok() {
+    let config =
+        functions_config("\"Public.Slugify\" = { pure = true, reason = \" reads no table \" }\n")
+            .unwrap();
+    assert_eq!(config.pure_functions["slugify"], "reads no table");
+    assert!(functions_config("").unwrap().pure_functions.is_empty());
+}
+
+#[test]
+fn functions_err() {
+    let (line, message) = functions_error("slugfy = { pure = true, reason = \"x\" }\n");
+    assert_eq!(line, 8);
+    assert_eq!(
+        message,
+        "`slugfy` is not a function the migrations create: fix the name or remove the entry (the migrations create: post_count, slugify)"
+    );
+    let (line, message) = functions_error("slugify = { pure = true }\n");
+    assert_eq!(line, 8);
+    assert!(
+        message.starts_with("invalid toml: missing field `reason`"),
+        "{message}"
+    );
+    let (_, message) = functions_error("slugify = { pure = true, reason = \"x\", safe = 1 }\n");
+    assert!(message.starts_with("unknown key `safe`"), "{message}");
+    let (_, message) = functions_error("slugify = \"pure\"\n");
+    assert!(
+        message.starts_with("invalid toml: invalid type: string"),
+        "{message}"
+    );
+    let (_, message) = functions_error("slugify = { pure = true, reason = \"  \" }\n");
+    assert!(message.starts_with("`slugify` needs a reason"), "{message}");
+    let (_, message) = functions_error("slugify = { pure = false, reason = \"x\" }\n");
+    assert!(
+        message.contains("`pure = false`, which changes nothing"),
+        "{message}"
+    );
+    // Without migrations no function is opaque: a declaration is a mistake.
+    let (line, message) = error(&format!(
+        "{HEAD}posts = {{ site = \"site_id\" }}\n[functions]\nslugify = {{ pure = true, reason = \"x\" }}\n"
+    ));
+    assert_eq!(line, 8);
+    assert!(
+        message.contains("without `migrations` (or `schema`) no function is opaque"),
+        "{message}"
+    );
+}
+
+/// A scopes.toml and its migrations in a fresh directory; returns the config's path.
+fn project(name: &str, config: &str, files: &[(&str, &str)]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("scopes-config-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
+    for (file, text) in files {
+        std::fs::write(dir.join(file), text).unwrap();
+    }
+    std::fs::write(dir.join("scopes.toml"), config).unwrap();
+    dir.join("scopes.toml")
+}
+
+const SKIP_HEAD: &str = "dialect = \"postgres\"\nmigrations = \"migrations\"\n[dimensions]\norg = \"i64\"\n[tables]\nposts = { org = \"org_id\" }\n";
+
+/// A DO block the loader refuses (dynamic SQL) on line 2, between two tables.
+const DYNAMIC: &str = "CREATE TABLE posts (id BIGINT PRIMARY KEY, org_id BIGINT NOT NULL);
+DO $$ BEGIN EXECUTE 'GRANT SELECT ON posts TO ' || quote_ident(current_user); END $$;
+CREATE TABLE tags (id BIGINT PRIMARY KEY);
+";
+
+fn load_project(name: &str, config: &str, files: &[(&str, &str)]) -> Result<Config, ConfigError> {
+    let path = project(name, config, files);
+    let result = Config::load(&path);
+    if let Some(dir) = path.parent() {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+    result
+}
+
+fn project_error(name: &str, config: &str, files: &[(&str, &str)]) -> (usize, String) {
+    match load_project(name, config, files) {
+        Err(ConfigError::Invalid { line, message, .. }) => (line, message),
+        other => panic!("expected an invalid config, got {other:?}"),
+    }
+}
+
+#[test]
+fn skip_migration_ok() {
+    let config = load_project(
+        "skip-ok",
+        &format!("{SKIP_HEAD}[[skip-migration]]\nfile = \"1_init.sql\"\nline = 2\nreason = \"grants only\"\n"),
+        &[("migrations/1_init.sql", DYNAMIC)],
+    )
+    .unwrap();
+    assert!(config.schema.unwrap().table("tags").is_some());
+    // Without the entry, the error names the file, the line and the entry to write.
+    let (line, message) = project_error(
+        "skip-none",
+        SKIP_HEAD,
+        &[("migrations/1_init.sql", DYNAMIC)],
+    );
+    assert_eq!(line, 2);
+    assert!(
+        message.contains("`[[skip-migration]]` with `file = \"1_init.sql\"`, `line = 2`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn skip_migration_err() {
+    let files = [("migrations/1_init.sql", DYNAMIC)];
+    let entry = |body: &str| format!("{SKIP_HEAD}[[skip-migration]]\n{body}");
+    let (line, message) = project_error(
+        "skip-reason",
+        &entry("file = \"1_init.sql\"\nline = 2\nreason = \" \"\n"),
+        &files,
+    );
+    assert_eq!(line, 7);
+    assert!(
+        message.starts_with("`[[skip-migration]]` for `1_init.sql` line 2 needs a reason"),
+        "{message}"
+    );
+    let (_, message) = project_error(
+        "skip-key",
+        &entry("file = \"1_init.sql\"\nline = 2\nreason = \"x\"\nwhy = \"y\"\n"),
+        &files,
+    );
+    assert!(message.starts_with("unknown key `why`"), "{message}");
+    let (line, message) = project_error("skip-line", &entry("file = \"1_init.sql\"\nline = 2\nreason = \"x\"\n[[skip-migration]]\nfile = \"1_init.sql\"\nline = 9\nreason = \"x\"\n"), &files);
+    assert_eq!(line, 11);
+    assert!(
+        message.starts_with("`[[skip-migration]]`: no statement of `1_init.sql` starts on line 9"),
+        "{message}"
+    );
+    let (line, message) = project_error(
+        "skip-path",
+        &entry("file = \"migrations/1_init.sql\"\nline = 2\nreason = \"x\"\n"),
+        &files,
+    );
+    assert_eq!(line, 7);
+    assert!(
+        message.contains("not a path: write `1_init.sql`"),
+        "{message}"
+    );
+    // Skipping a statement the loader reads would hide its changes.
+    let (line, message) = project_error("skip-readable", &entry("file = \"1_init.sql\"\nline = 2\nreason = \"x\"\n[[skip-migration]]\nfile = \"1_init.sql\"\nline = 3\nreason = \"x\"\n"), &files);
+    assert_eq!(line, 3);
+    assert!(
+        message.contains("lists this statement, but the loader reads it"),
+        "{message}"
+    );
+    let (line, message) = project_error(
+        "skip-nothing",
+        "dialect = \"sqlite\"\n[[skip-migration]]\nfile = \"a.sql\"\nline = 1\nreason = \"x\"\n",
+        &[],
+    );
+    assert_eq!(line, 2);
+    assert!(message.contains("skips nothing"), "{message}");
+}
+
+#[test]
+fn schema_snapshot_ok() {
+    let config = load_project(
+        "snapshot",
+        "dialect = \"postgres\"\nschema = \"schema.sql\"\n[dimensions]\norg = \"i64\"\n[tables]\nposts = { org = \"org_id\" }\n",
+        &[("schema.sql", "CREATE TABLE posts (id BIGINT, org_id BIGINT NOT NULL, CONSTRAINT posts_pkey PRIMARY KEY (id));\n")],
+    )
+    .unwrap();
+    let schema = config.schema.unwrap();
+    assert_eq!(schema.table("posts").unwrap().primary_key, ["id"]);
+}
+
+#[test]
+fn schema_snapshot_err() {
+    let (line, message) = project_error(
+        "snapshot-missing",
+        "dialect = \"postgres\"\n\nschema = \"schema.sql\"\n",
+        &[],
+    );
+    assert_eq!(line, 3);
+    assert!(
+        message.starts_with("schema snapshot `schema.sql` does not exist"),
+        "{message}"
+    );
+    assert!(
+        message.contains("scopes schema --database-url <url> > schema.sql"),
+        "{message}"
+    );
+    let (line, message) = project_error(
+        "snapshot-both",
+        "dialect = \"postgres\"\nmigrations = \"migrations\"\nschema = \"schema.sql\"\n",
+        &[("schema.sql", "")],
+    );
+    assert_eq!(line, 3);
+    assert!(
+        message.contains("both say where the schema comes from"),
+        "{message}"
+    );
+}

@@ -7,6 +7,10 @@
 //! `rewrite/*.sql`: accepted statements whose rewrite failed (same header; `fixed` ones must
 //! rewrite, and every variant must parse).
 //! `crashes/<target>/*`: inputs that made a fuzz target panic or hang; they must not any more.
+//! `schema/<case>/`: a scopes.toml, its migrations and a `check.sql` of statements, each after a
+//! `-- expect: accepted` or `-- expect: rejected <code>` line; or an `expect-config-error` file
+//! holding text the config error must contain. They pin how the migrations loader models what it
+//! cannot pin down: stricter, never looser.
 
 use std::path::{Path, PathBuf};
 
@@ -127,4 +131,78 @@ fn recorded_rewrite_failures_rewrite_once_fixed() {
         failures.is_empty(),
         "fixed rewrite failures are back: {failures:?}"
     );
+}
+
+/// Splits `check.sql` into (expectation, SQL) blocks, each starting at an `-- expect:` line.
+fn expectations(text: &str) -> Vec<(String, String)> {
+    let mut blocks: Vec<(String, String)> = Vec::new();
+    for line in text.lines() {
+        if let Some(expect) = line.strip_prefix("-- expect:") {
+            blocks.push((expect.trim().to_string(), String::new()));
+        } else if let Some((_, sql)) = blocks.last_mut() {
+            sql.push_str(line);
+            sql.push('\n');
+        }
+    }
+    blocks
+}
+
+#[test]
+fn schema_cases_hold() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for case in std::fs::read_dir(root().join("schema")).expect("tests/regressions/schema") {
+        let dir = case.expect("readable").path();
+        let name = dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let loaded = Config::load(&dir.join("scopes.toml"));
+        if let Ok(expected) = std::fs::read_to_string(dir.join("expect-config-error")) {
+            match loaded {
+                Err(e) if e.to_string().contains(expected.trim()) => checked += 1,
+                other => failures.push(format!(
+                    "{name}: expected a config error containing `{}`, got {other:?}",
+                    expected.trim()
+                )),
+            }
+            continue;
+        }
+        let config = match loaded {
+            Ok(config) => config,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        let text = std::fs::read_to_string(dir.join("check.sql"))
+            .unwrap_or_else(|e| panic!("{name}/check.sql: {e}"));
+        let blocks = expectations(&text);
+        assert!(
+            !blocks.is_empty(),
+            "{name}/check.sql has no `-- expect:` line"
+        );
+        for (expect, sql) in blocks {
+            checked += 1;
+            let report = scopes_core::check(&sql, &config, &Markers::None);
+            let codes: Vec<&str> = report
+                .all_diagnostics()
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect();
+            let ok = match expect.split_once(' ') {
+                None if expect == "accepted" => report.is_scoped(),
+                Some(("rejected", code)) => codes.contains(&code.trim()),
+                _ => panic!("{name}: unknown expectation `{expect}`"),
+            };
+            if !ok {
+                failures.push(format!(
+                    "{name}: expected {expect}, got {codes:?} for {}",
+                    sql.trim()
+                ));
+            }
+        }
+    }
+    assert!(checked > 0, "no schema case ran");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -88,7 +88,8 @@ fn stamp(path: &Path) -> Stamp {
 #[allow(clippy::type_complexity)]
 static MIGRATIONS: Mutex<BTreeMap<PathBuf, (Stamp, Option<String>)>> = Mutex::new(BTreeMap::new());
 
-/// The `migrations` directory named in the scopes.toml at `path` (cached per file stamp).
+/// The `migrations` directory (or `schema` snapshot) named in the scopes.toml at `path` (cached
+/// per file stamp).
 fn migrations_dir(path: &Path) -> Option<String> {
     let current = stamp(path);
     if let Ok(cache) = MIGRATIONS.lock() {
@@ -102,7 +103,9 @@ fn migrations_dir(path: &Path) -> Option<String> {
         .ok()
         .and_then(|text| text.parse::<toml::Table>().ok())
         .and_then(|t| {
+            // `migrations` (a directory) or `schema` (a snapshot file).
             t.get("migrations")
+                .or_else(|| t.get("schema"))
                 .and_then(|m| m.as_str())
                 .map(String::from)
         });
@@ -112,12 +115,15 @@ fn migrations_dir(path: &Path) -> Option<String> {
     dir
 }
 
-/// scopes.toml and the `.sql` files of its `migrations` directory, sorted.
+/// scopes.toml and the `.sql` files of its `migrations` directory, sorted, or its `schema`
+/// snapshot.
 fn watched_files(path: &Path) -> Vec<PathBuf> {
     let mut files = vec![path.to_path_buf()];
     let migrations = migrations_dir(path);
     if let (Some(dir), Some(base)) = (migrations, path.parent()) {
-        if let Ok(entries) = std::fs::read_dir(base.join(dir)) {
+        if base.join(&dir).is_file() {
+            files.push(base.join(dir));
+        } else if let Ok(entries) = std::fs::read_dir(base.join(dir)) {
             let mut sql: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|x| x == "sql"))

@@ -386,20 +386,21 @@ async fn table_def(
         .into_iter()
         .map(|(name, not_null)| ColumnDef { name, not_null })
         .collect();
-    let constraints: Vec<(String, Vec<String>, String, Vec<String>)> = sqlx::query_as(
+    let constraints: Vec<(String, Vec<String>, String, Vec<String>, bool)> = sqlx::query_as(
         "SELECT con.contype::text,
             ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
             coalesce(pc.relname::text, ''),
             ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
-                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i)
+                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n ORDER BY k.i),
+            con.convalidated
          FROM pg_constraint con LEFT JOIN pg_class pc ON pc.oid = con.confrelid
          WHERE con.conrelid = $1::regclass AND con.contype IN ('p', 'f')",
     )
     .bind(regclass)
     .fetch_all(&mut *conn)
     .await?;
-    for (kind, columns, parent, parent_columns) in constraints {
+    for (kind, columns, parent, parent_columns, validated) in constraints {
         if kind == "p" {
             def.primary_key = columns;
         } else {
@@ -407,6 +408,7 @@ async fn table_def(
                 columns,
                 parent,
                 parent_columns,
+                enforced: validated,
             });
         }
     }

@@ -327,10 +327,10 @@ fn key_problems(def: &TableDef, column: &str) -> Vec<SchemaProblem> {
     let name = &def.name;
     if !def.primary_key.is_empty() && !def.primary_key.iter().any(|c| c == column) {
         let constraint = def
-            .constraint_names
+            .constraints
             .iter()
-            .find(|(_, (kind, _))| *kind == KeyKind::PrimaryKey)
-            .map(|(n, _)| n.clone())
+            .find(|c| matches!(c.kind, KeyKind::PrimaryKey(_)))
+            .map(|c| c.name.clone())
             .unwrap_or_else(|| format!("{name}_pkey"));
         let key = def.primary_key.join(", ");
         problems.push(SchemaProblem {

@@ -22,12 +22,53 @@ pub(super) fn invalid(file: &Path, line: u64, message: impl Into<String>) -> Con
     }
 }
 
-/// Parses `sql` statement by statement and applies each one.
+/// Where a statement of a migration is, and the dialect it is applied in: for errors, for the
+/// names the database generates, and for the reasons recorded on uncertain keys.
+pub(super) struct At<'a> {
+    /// The migration file.
+    pub file: &'a Path,
+    /// 1-based line of the statement.
+    pub line: u64,
+    /// The dialect.
+    pub dialect: Dialect,
+}
+
+impl At<'_> {
+    /// An error at this statement.
+    pub fn err(&self, message: impl Into<String>) -> ConfigError {
+        invalid(self.file, self.line, message)
+    }
+
+    /// `file:line`, for reasons recorded in the schema.
+    pub fn place(&self) -> String {
+        format!("{}:{}", self.file.display(), self.line)
+    }
+}
+
+/// How to get past a statement the loader cannot read, for error messages.
+pub(super) fn way_out(at: &At<'_>) -> String {
+    let file = at
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!(
+        "if it changes no table, column, key, view or function, list it in scopes.toml: `[[skip-migration]]` with `file = \"{file}\"`, `line = {}` and a `reason`; otherwise take the schema from the database (`scopes schema`, then `schema = \"schema.sql\"` in scopes.toml)",
+        at.line
+    )
+}
+
+/// Statements of one file that scopes.toml `[[skip-migration]]` lists: the line each starts
+/// on, and whether it was found.
+pub(super) type Skips<'a> = [(usize, &'a mut bool)];
+
+/// Parses `sql` statement by statement and applies each one, skipping the listed statements.
 pub(super) fn apply(
     schema: &mut Schema,
     sql: &str,
     file: &Path,
     dialect: Dialect,
+    skips: &mut Skips<'_>,
 ) -> Result<(), ConfigError> {
     let (sqlite, postgres, mysql) = (SQLiteDialect {}, PostgreSqlDialect {}, MySqlDialect {});
     let parser_dialect: &dyn sqlparser::dialect::Dialect = match dialect {
@@ -47,6 +88,26 @@ pub(super) fn apply(
             return Ok(());
         }
         let line = start.span.start.line;
+        let at = At {
+            file,
+            line,
+            dialect,
+        };
+        let listed = skips
+            .iter_mut()
+            .find(|(l, _)| u64::try_from(*l).is_ok_and(|l| l == line));
+        if let Some((_, found)) = listed {
+            **found = true;
+            skip_listed(
+                schema,
+                &mut parser,
+                parser_dialect,
+                sql,
+                &at,
+                start.span.start,
+            )?;
+            continue;
+        }
         let pragma = matches!(&start.token, Token::Word(w) if w.keyword == Keyword::PRAGMA);
         match parser.parse_statement() {
             Ok(statement) => {
@@ -58,7 +119,7 @@ pub(super) fn apply(
                         format!("expected `;` before `{}`", next.token),
                     ));
                 }
-                apply_statement(schema, &statement, file, line)?;
+                apply_statement(schema, &statement, &at)?;
             }
             // The SQLite parser rejects common pragmas (`PRAGMA foreign_keys = ON`). A pragma
             // holds no `;` and cannot create or alter a table, so skip to the end of it.
@@ -73,7 +134,7 @@ pub(super) fn apply(
                 &mut parser,
                 parser_dialect,
                 sql,
-                file,
+                &at,
                 start.span.start,
                 &e,
             )?,
@@ -81,50 +142,118 @@ pub(super) fn apply(
     }
 }
 
-/// The parser rejected the statement at `start`: go on after it when it provably cannot change a
-/// table (see `schema/skip.rs`), else report the parse error.
+/// A statement scopes.toml tells the loader to skip: skipped to its end, unless the loader
+/// reads it (then the entry would hide a change, and is an error).
+fn skip_listed(
+    schema: &Schema,
+    parser: &mut Parser<'_>,
+    dialect: &dyn sqlparser::dialect::Dialect,
+    sql: &str,
+    at: &At<'_>,
+    start: Location,
+) -> Result<(), ConfigError> {
+    let tokens = Tokenizer::new(dialect, sql)
+        .tokenize_with_location()
+        .map_err(|e| at.err(format!("cannot tokenize this migration: {e}")))?;
+    let end = skip::statement_end(&tokens, start);
+    let lines = crate::span::LineIndex::new(sql);
+    let from = lines.offset(start).unwrap_or(0);
+    let to = end.and_then(|e| lines.offset(e)).unwrap_or(sql.len());
+    let text = sql.get(from..to).unwrap_or_default();
+    let readable = Parser::new(dialect)
+        .try_with_sql(text)
+        .and_then(|mut p| p.parse_statements())
+        .ok()
+        .filter(|statements| statements.len() == 1)
+        .is_some_and(|statements| {
+            let mut copy = schema.clone();
+            statements
+                .iter()
+                .all(|s| apply_statement(&mut copy, s, at).is_ok())
+        });
+    if readable {
+        return Err(at.err(
+            "scopes.toml `[[skip-migration]]` lists this statement, but the loader reads it: remove the entry, so that its changes count",
+        ));
+    }
+    advance_to(parser, end, || {
+        at.err("cannot find where the skipped statement ends: end it with `;`")
+    })
+}
+
+/// Moves the parser to `end` (the `;` of the statement being skipped); the error when the
+/// parser has already read past it (what it read may be DDL).
+fn advance_to(
+    parser: &mut Parser<'_>,
+    end: Option<Location>,
+    error: impl Fn() -> ConfigError,
+) -> Result<(), ConfigError> {
+    loop {
+        let next = parser.peek_token();
+        if next.token == Token::EOF {
+            return Ok(());
+        }
+        if let Some(end) = end {
+            if next.span.start > end {
+                return Err(error());
+            }
+            if next.span.start == end {
+                return Ok(());
+            }
+        }
+        parser.next_token();
+    }
+}
+
+/// The parser rejected the statement at `start`: go on after it when it provably changes
+/// nothing the checker reads or is read otherwise (see `schema/skip.rs`, `schema/block.rs`),
+/// else report the parse error with the way out.
 fn skip_unparsed(
     schema: &mut Schema,
     parser: &mut Parser<'_>,
     dialect: &dyn sqlparser::dialect::Dialect,
     sql: &str,
-    file: &Path,
+    at: &At<'_>,
     start: Location,
     error: &ParserError,
 ) -> Result<(), ConfigError> {
+    let refused = |why: Option<String>| {
+        let (line, message) = match parse_error(at.file, error) {
+            ConfigError::Invalid { line, message, .. } => (line, message),
+            other => return other,
+        };
+        let why = why
+            .map(|w| format!("; it has {w}, so it may change tables and cannot be skipped"))
+            .unwrap_or_default();
+        ConfigError::Invalid {
+            path: at.file.to_path_buf(),
+            line,
+            message: format!("{message}{why}; {}", way_out(at)),
+        }
+    };
     let tokens = Tokenizer::new(dialect, sql)
         .tokenize_with_location()
-        .map_err(|_| parse_error(file, error))?;
-    let skip = match skip::skippable(&tokens, start) {
-        None => return Err(parse_error(file, error)),
-        Some(Err(why)) => {
-            let ConfigError::Invalid { message, .. } = parse_error(file, error) else {
-                return Err(parse_error(file, error));
-            };
-            return Err(invalid(
-                file,
-                start.line,
-                format!("{message}; it has {why}, so it may change tables and cannot be skipped"),
-            ));
+        .map_err(|_| refused(None))?;
+    if let Some(harmless) = skip::harmless(&tokens, start) {
+        if let Some((table, old, new)) = harmless.rename_index {
+            if let Some(def) = schema.tables.get_mut(&table) {
+                def.rename_key(&old, &new, at);
+            }
         }
+        return advance_to(parser, harmless.end, || refused(None));
+    }
+    if at.dialect == Dialect::Postgres {
+        if let Some(result) = super::block::apply_do(schema, &tokens, start, at) {
+            let end = result?;
+            return advance_to(parser, end, || refused(None));
+        }
+    }
+    let skip = match skip::skippable(&tokens, start) {
+        None => return Err(refused(None)),
+        Some(Err(why)) => return Err(refused(Some(why))),
         Some(Ok(skip)) => skip,
     };
-    loop {
-        let next = parser.peek_token();
-        if next.token == Token::EOF {
-            break;
-        }
-        if let Some(end) = skip.end {
-            // The parser already read past the end we found: what it read may be DDL.
-            if next.span.start > end {
-                return Err(parse_error(file, error));
-            }
-            if next.span.start == end {
-                break;
-            }
-        }
-        parser.next_token();
-    }
+    advance_to(parser, skip.end, || refused(None))?;
     if let Some(name) = skip.routine {
         schema.functions.insert(name);
     }
@@ -222,12 +351,12 @@ mod tests {
             "{message}"
         );
         let (line, message) = error(
-            "SELECT 1;\nDO $$ BEGIN CREATE TABLE x (); END $$;",
+            "SELECT 1;\nDO $$ BEGIN EXECUTE 'CREATE TABLE x ()'; END $$;",
             Dialect::Postgres,
         );
         assert_eq!(line, 2);
         assert!(
-            message.starts_with("cannot parse this migration"),
+            message.starts_with("a DO block running dynamic SQL (EXECUTE) may change tables"),
             "{message}"
         );
         let (line, message) = error(
@@ -280,8 +409,8 @@ mod tests {
             "{message}"
         );
         assert!(
-            message.ends_with(
-                "it has `DROP` in its body, so it may change tables and cannot be skipped"
+            message.contains(
+                "it has `DROP` in its body, so it may change tables and cannot be skipped; if it changes no table"
             ),
             "{message}"
         );

@@ -67,11 +67,23 @@ pub(super) fn skippable(tokens: &[TokenWithSpan], start: Location) -> Option<Res
             })
             .last(),
     };
-    Some(find_end(body).map(|end| Skip { end, routine }))
+    Some(find_end(body, true).map(|end| Skip { end, routine }))
+}
+
+/// Where the statement starting at `start` ends (its `;`, outside BEGIN ... END), `None` at the
+/// end of the file: for statements scopes.toml lists as skipped.
+pub(super) fn statement_end(tokens: &[TokenWithSpan], start: Location) -> Option<Location> {
+    let words: Vec<&TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .skip_while(|t| t.span.start < start)
+        .collect();
+    find_end(&words, false).ok().flatten()
 }
 
 /// The `;` that ends the statement: the first one outside BEGIN ... END and CASE ... END.
-fn find_end(body: &[&TokenWithSpan]) -> Result<Option<Location>, String> {
+/// With `refuse_ddl`, DDL words are an error: they may mean we misjudged the end.
+fn find_end(body: &[&TokenWithSpan], refuse_ddl: bool) -> Result<Option<Location>, String> {
     let mut depth = 0usize;
     let mut tokens = body.iter().peekable();
     while let Some(t) = tokens.next() {
@@ -93,7 +105,9 @@ fn find_end(body: &[&TokenWithSpan]) -> Result<Option<Location>, String> {
                         depth = depth.saturating_sub(1);
                     }
                 }
-                Keyword::CREATE | Keyword::ALTER | Keyword::DROP | Keyword::RENAME => {
+                Keyword::CREATE | Keyword::ALTER | Keyword::DROP | Keyword::RENAME
+                    if refuse_ddl =>
+                {
                     return Err(format!("`{}` in its body", w.value.to_uppercase()))
                 }
                 _ => {}
@@ -102,4 +116,228 @@ fn find_end(body: &[&TokenWithSpan]) -> Result<Option<Location>, String> {
         }
     }
     Ok(None)
+}
+
+/// A statement the parser rejects that changes nothing the checker reads, or one it reads by
+/// its words (MySQL's `ALTER TABLE t RENAME INDEX a TO b`).
+pub(super) struct Harmless {
+    /// The start of the `;` ending it, `None` when it runs to the end of the file.
+    pub end: Option<Location>,
+    /// `(table, old index name, new index name)` for a MySQL index rename.
+    pub rename_index: Option<(String, String, String)>,
+}
+
+/// One element of a statement's start.
+enum Part {
+    /// This word (keyword or not), case-insensitive.
+    Word(&'static str),
+    /// One of these words.
+    Any(&'static [&'static str]),
+    /// A name, maybe qualified (`a.b`), maybe quoted.
+    Name,
+    /// `(`.
+    Paren,
+}
+
+use Part::{Any, Name, Paren, Word};
+
+/// Starts of statements the parser rejects that create or change no table, column, key, view or
+/// function: sequences, extensions, database and system settings, statistics, publications,
+/// security labels, maintenance, notifications.
+const HARMLESS: &[&[Part]] = &[
+    &[Word("alter"), Word("sequence")],
+    &[Word("alter"), Word("extension")],
+    &[Word("alter"), Word("database")],
+    &[Word("alter"), Word("system")],
+    &[
+        Word("alter"),
+        Word("index"),
+        Name,
+        Any(&["set", "reset", "alter", "attach"]),
+    ],
+    &[
+        Word("alter"),
+        Word("index"),
+        Word("if"),
+        Word("exists"),
+        Name,
+        Any(&["set", "reset", "alter", "attach"]),
+    ],
+    &[Any(&["create", "alter", "drop"]), Word("statistics")],
+    &[
+        Any(&["create", "alter", "drop"]),
+        Any(&["publication", "subscription"]),
+    ],
+    &[Word("security"), Word("label")],
+    &[Any(&[
+        "reindex",
+        "cluster",
+        "checkpoint",
+        "listen",
+        "unlisten",
+        "notify",
+        "load",
+    ])],
+];
+
+/// What may follow `ALTER TABLE [ONLY] [IF EXISTS] <name>` as its only operation: storage,
+/// statistics, clustering and table options of MySQL.
+const HARMLESS_TABLE_OPERATIONS: &[&[Part]] = &[
+    &[
+        Word("alter"),
+        Word("column"),
+        Name,
+        Any(&["set", "reset"]),
+        Any(&["statistics", "storage", "compression", "("]),
+    ],
+    &[
+        Word("alter"),
+        Word("column"),
+        Name,
+        Any(&["set", "reset"]),
+        Paren,
+    ],
+    &[
+        Word("alter"),
+        Name,
+        Any(&["set", "reset"]),
+        Any(&["statistics", "storage", "compression"]),
+    ],
+    &[Word("alter"), Name, Any(&["set", "reset"]), Paren],
+    &[Word("alter"), Word("constraint")],
+    &[Word("cluster"), Word("on")],
+    &[Word("set"), Word("without"), Any(&["cluster", "oids"])],
+    &[Word("set"), Any(&["tablespace", "access"])],
+    &[Any(&[
+        "convert",
+        "engine",
+        "comment",
+        "auto_increment",
+        "row_format",
+        "charset",
+        "collate",
+    ])],
+    &[Word("default"), Any(&["charset", "character", "collate"])],
+    &[Word("character"), Word("set")],
+];
+
+/// The statement at `start` when it is harmless (see [`HARMLESS`]); `None` otherwise.
+pub(super) fn harmless(tokens: &[TokenWithSpan], start: Location) -> Option<Harmless> {
+    let words: Vec<&TokenWithSpan> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .skip_while(|t| t.span.start < start)
+        .collect();
+    let end_at = words
+        .iter()
+        .position(|t| matches!(t.token, Token::SemiColon | Token::EOF))
+        .unwrap_or(words.len());
+    let statement = words.get(..end_at).unwrap_or_default();
+    let end = words
+        .get(end_at)
+        .filter(|t| t.token == Token::SemiColon)
+        .map(|t| t.span.start);
+    let skipped = Some(Harmless {
+        end,
+        rename_index: None,
+    });
+    if HARMLESS.iter().any(|p| matches(p, statement).is_some()) {
+        return skipped;
+    }
+    // ALTER TABLE [ONLY] [IF EXISTS] <name> <one operation>
+    let table_start: &[Part] = &[Word("alter"), Word("table")];
+    let mut rest = matches(table_start, statement)?;
+    for optional in [&[Word("only")][..], &[Word("if"), Word("exists")][..]] {
+        if let Some(after) = matches(optional, rest) {
+            rest = after;
+        }
+    }
+    let (table, after_name) = name(rest)?;
+    let depth_zero_comma = {
+        let mut depth = 0i32;
+        after_name.iter().any(|t| match t.token {
+            Token::LParen => {
+                depth += 1;
+                false
+            }
+            Token::RParen => {
+                depth -= 1;
+                false
+            }
+            Token::Comma => depth == 0,
+            _ => false,
+        })
+    };
+    if depth_zero_comma {
+        return None;
+    }
+    if HARMLESS_TABLE_OPERATIONS
+        .iter()
+        .any(|p| matches(p, after_name).is_some())
+    {
+        return skipped;
+    }
+    // MySQL: RENAME {INDEX | KEY} old TO new.
+    let rename: &[Part] = &[Word("rename"), Any(&["index", "key"])];
+    let after = matches(rename, after_name)?;
+    let (old, after) = name(after)?;
+    let after = matches(&[Word("to")], after)?;
+    let (new, after) = name(after)?;
+    after.is_empty().then_some(Harmless {
+        end,
+        rename_index: Some((table, old, new)),
+    })
+}
+
+/// The tokens after `pattern` when `tokens` start with it.
+fn matches<'t>(
+    pattern: &[Part],
+    mut tokens: &'t [&'t TokenWithSpan],
+) -> Option<&'t [&'t TokenWithSpan]> {
+    for part in pattern {
+        match part {
+            Name => tokens = name(tokens)?.1,
+            Paren => match tokens.split_first() {
+                Some((t, rest)) if t.token == Token::LParen => tokens = rest,
+                _ => return None,
+            },
+            Word(w) => tokens = word(tokens, &[w])?,
+            Any(ws) => tokens = word(tokens, ws)?,
+        }
+    }
+    Some(tokens)
+}
+
+fn word<'t>(tokens: &'t [&'t TokenWithSpan], words: &[&str]) -> Option<&'t [&'t TokenWithSpan]> {
+    let (first, rest) = tokens.split_first()?;
+    match &first.token {
+        Token::Word(w)
+            if w.quote_style.is_none() && words.iter().any(|x| w.value.eq_ignore_ascii_case(x)) =>
+        {
+            Some(rest)
+        }
+        Token::LParen if words.contains(&"(") => Some(rest),
+        _ => None,
+    }
+}
+
+/// A possibly qualified name: its last part (lowercase unless quoted) and the tokens after it.
+fn name<'t>(tokens: &'t [&'t TokenWithSpan]) -> Option<(String, &'t [&'t TokenWithSpan])> {
+    let mut rest = tokens;
+    let mut last;
+    loop {
+        let (first, after) = rest.split_first()?;
+        let Token::Word(w) = &first.token else {
+            return None;
+        };
+        last = match w.quote_style {
+            Some(_) => w.value.clone(),
+            None => w.value.to_lowercase(),
+        };
+        rest = after;
+        match rest.split_first() {
+            Some((dot, after)) if dot.token == Token::Period => rest = after,
+            _ => return Some((last, rest)),
+        }
+    }
 }

@@ -58,6 +58,7 @@ fn repo_migrations_ok() {
             columns: cols(&["post_id"]),
             parent: "posts".into(),
             parent_columns: cols(&["id"]),
+            enforced: true,
         }
     );
     let members = schema.table("comment_group_members").unwrap();
@@ -141,7 +142,8 @@ fn create_table_ok() {
     let a = schema.table("a").unwrap();
     assert_eq!(a.primary_key, cols(&["x", "y"]));
     assert_eq!(a.unique_keys, vec![cols(&["z"]), cols(&["y", "z"])]);
-    assert!(a.columns.iter().all(|c| c.not_null != (c.name == "z")));
+    // SQLite lets an ordinary table's primary key hold NULL: only `y` is declared NOT NULL.
+    assert!(a.columns.iter().all(|c| c.not_null == (c.name == "y")));
     let b = schema.table("b").unwrap();
     // Forward and self references get the parent's primary key once it exists.
     assert_eq!(b.foreign_keys[0].parent_columns, cols(&["id"]));
@@ -406,4 +408,75 @@ fn derived_tables_ok() {
         ["events"]
     );
     assert_eq!(names("y"), cols(&["id", "z"]));
+}
+
+/// Composite foreign keys, with both column lists in order, from every place DDL declares them.
+#[test]
+fn composite_foreign_keys_ok() {
+    let fk = |columns: &[&str], parent: &str, parent_columns: &[&str]| ForeignKey {
+        columns: cols(columns),
+        parent: parent.into(),
+        parent_columns: cols(parent_columns),
+        enforced: true,
+    };
+    for dialect in [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql] {
+        let schema = apply(
+            "CREATE TABLE orgs (id INT PRIMARY KEY);
+             CREATE TABLE products (org_id INT NOT NULL, id INT NOT NULL, PRIMARY KEY (org_id, id));
+             CREATE TABLE lines (id INT PRIMARY KEY, org_id INT NOT NULL, product_id INT NOT NULL,
+                 variant_id INT, warehouse_id INT,
+                 CONSTRAINT lines_product FOREIGN KEY (product_id, org_id) REFERENCES products (id, org_id),
+                 FOREIGN KEY (org_id, variant_id) REFERENCES products);",
+            dialect,
+        )
+        .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+        let lines = schema.table("lines").unwrap();
+        assert_eq!(
+            lines.foreign_keys,
+            vec![
+                // The order of the DDL, on both sides.
+                fk(&["product_id", "org_id"], "products", &["id", "org_id"]),
+                // No column list: the parent's primary key, in its order.
+                fk(&["org_id", "variant_id"], "products", &["org_id", "id"]),
+            ],
+            "{dialect:?}"
+        );
+        assert_eq!(lines.certain_foreign_keys().count(), 2, "{dialect:?}");
+    }
+    // ALTER TABLE ADD [CONSTRAINT] FOREIGN KEY, and a column-level REFERENCES (one column).
+    for dialect in [Dialect::Postgres, Dialect::Mysql] {
+        let schema = apply(
+            "CREATE TABLE products (org_id INT NOT NULL, id INT NOT NULL, PRIMARY KEY (org_id, id));
+             CREATE TABLE lines (id INT PRIMARY KEY, org_id INT NOT NULL, product_id INT NOT NULL);
+             ALTER TABLE lines ADD CONSTRAINT lines_product FOREIGN KEY (org_id, product_id) REFERENCES products (org_id, id);
+             ALTER TABLE lines ADD FOREIGN KEY (product_id, org_id) REFERENCES products (id, org_id);
+             ALTER TABLE lines ADD COLUMN owner_id INT REFERENCES products (id);",
+            dialect,
+        )
+        .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+        let lines = schema.table("lines").unwrap();
+        let mut expected = vec![
+            fk(&["org_id", "product_id"], "products", &["org_id", "id"]),
+            fk(&["product_id", "org_id"], "products", &["id", "org_id"]),
+            fk(&["owner_id"], "products", &["id"]),
+        ];
+        // MySQL ignores a column-level REFERENCES.
+        expected[2].enforced = dialect != Dialect::Mysql;
+        assert_eq!(lines.foreign_keys, expected, "{dialect:?}");
+        assert_eq!(
+            lines.certain_foreign_keys().count(),
+            if dialect == Dialect::Mysql { 2 } else { 3 },
+            "{dialect:?}"
+        );
+    }
+    // SQLite adds a column with its REFERENCES.
+    let schema = sqlite(
+        "CREATE TABLE p (id INTEGER PRIMARY KEY);
+         CREATE TABLE c (id INTEGER PRIMARY KEY);
+         ALTER TABLE c ADD COLUMN p_id INTEGER REFERENCES p (id);",
+    );
+    assert_eq!(
+        schema.table("c").unwrap().foreign_keys,
+        vec![fk(&["p_id"], "p", &["id"])]
+    );
 }

@@ -1007,13 +1007,13 @@ impl<'c> Analyzer<'c> {
         (facts, outs)
     }
 
-    /// Single columns that are unique in a table (primary key or UNIQUE), from the schema.
+    /// Single columns certainly unique in a table (primary key or UNIQUE), from the schema:
+    /// a proof relies on them, so keys the loader is unsure of do not count.
     fn unique_columns(&self, table: &str) -> Vec<String> {
         let Some(def) = self.config.schema.as_ref().and_then(|s| s.table(table)) else {
             return Vec::new();
         };
-        std::iter::once(&def.primary_key)
-            .chain(def.unique_keys.iter())
+        def.certain_unique_keys()
             .filter(|k| k.len() == 1)
             .flatten()
             .cloned()

@@ -382,7 +382,11 @@ impl<'c> Analyzer<'c> {
     /// A diagnostic when `name` is a function defined in the migrations.
     pub(crate) fn opaque_function(&self, name: &str, span: Span) -> Option<Diagnostic> {
         let schema = self.config.schema.as_ref()?;
-        if self.all_exempt() || !schema.functions.contains(name) {
+        // A function declared pure in scopes.toml `[functions]` is checked like a built-in.
+        if self.all_exempt()
+            || !schema.functions.contains(name)
+            || self.config.pure_functions.contains_key(name)
+        {
             return None;
         }
         Some(
@@ -392,7 +396,7 @@ impl<'c> Analyzer<'c> {
                 self.range(span),
             )
             .label("opaque function")
-            .help("inline the function's SQL into the query, or mark the query `unscoped` after reviewing the function"),
+            .help(format!("inline the function's SQL into the query; or, if it reads no table, declare it in scopes.toml: `[functions] {name} = {{ pure = true, reason = \"...\" }}`; or mark the query `unscoped` after reviewing the function")),
         )
     }
 

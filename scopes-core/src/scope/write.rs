@@ -360,13 +360,14 @@ impl<'c> Analyzer<'c> {
             return None;
         }
         let def = self.config.schema.as_ref().and_then(|s| s.table(table));
+        // Every key a conflict can arise on restricts, partial ones and uncertain ones included.
         let safe = def.is_some_and(|t| {
-            let generated = |k: &Vec<String>| {
-                *k == t.primary_key && k.len() == 1 && supplied.is_some_and(|s| !s.contains(&k[0]))
+            let generated = |k: &[String]| {
+                k == t.primary_key.as_slice()
+                    && k.len() == 1
+                    && supplied.is_some_and(|s| !s.contains(&k[0]))
             };
-            std::iter::once(&t.primary_key)
-                .chain(t.unique_keys.iter())
-                .filter(|k| !k.is_empty())
+            t.conflict_keys()
                 .all(|k| cols.iter().all(|c| k.contains(c)) || generated(k))
         });
         if safe {

@@ -1,0 +1,3 @@
+CREATE TABLE users (id BIGINT NOT NULL, org_id BIGINT NOT NULL, handle TEXT NOT NULL,
+    CONSTRAINT users_pk PRIMARY KEY (id));
+CREATE UNIQUE INDEX ON users (handle);

@@ -1,0 +1,8 @@
+CREATE TABLE orgs (id BIGINT PRIMARY KEY);
+CREATE TABLE users (id BIGINT PRIMARY KEY, org_id BIGINT NOT NULL REFERENCES orgs (id));
+CREATE TABLE notifications (
+    id BIGSERIAL PRIMARY KEY,
+    org_id BIGINT NOT NULL REFERENCES orgs (id),
+    user_id BIGINT NOT NULL REFERENCES users (id),
+    body TEXT
+);

@@ -1,0 +1,2 @@
+CREATE TABLE users (id BIGINT, org_id BIGINT NOT NULL, email TEXT, CONSTRAINT users_pk PRIMARY KEY (id));
+ALTER TABLE users DROP CONSTRAINT IF EXISTS users_legacy_key;

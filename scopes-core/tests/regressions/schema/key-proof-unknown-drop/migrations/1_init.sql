@@ -1,0 +1,1 @@
+CREATE TABLE users (id BIGINT PRIMARY KEY, org_id BIGINT NOT NULL, email TEXT);

@@ -1,0 +1,3 @@
+-- why: the loader used to forget the key, and accept a silent skip on another tenant's email.
+-- expect: rejected unsafe-upsert
+INSERT IGNORE INTO users (org_id, email) VALUES (:org, ?);

@@ -1,0 +1,3 @@
+CREATE TABLE projects (id BIGINT PRIMARY KEY, org_id BIGINT NOT NULL);
+CREATE TABLE tasks (id BIGINT PRIMARY KEY, project_id BIGINT NOT NULL REFERENCES projects (id));
+ALTER TABLE projects DROP CONSTRAINT IF EXISTS projects_old_pkey;
