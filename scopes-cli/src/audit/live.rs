@@ -386,7 +386,9 @@ async fn table_def(
         .into_iter()
         .map(|(name, not_null)| ColumnDef { name, not_null })
         .collect();
-    let constraints: Vec<(String, Vec<String>, String, Vec<String>, bool)> = sqlx::query_as(
+    // (contype, columns, referenced table, referenced columns, validated)
+    type ConstraintRow = (String, Vec<String>, String, Vec<String>, bool);
+    let constraints: Vec<ConstraintRow> = sqlx::query_as(
         "SELECT con.contype::text,
             ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n ORDER BY k.i),
