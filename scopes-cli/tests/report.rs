@@ -9,14 +9,14 @@ use scopes_cli::opt::Format;
 use scopes_cli::report::{self, Options};
 use scopes_cli::Status;
 use scopes_core::{
-    Code, Config, Diagnostic, Dialect, Markers, Occurrence, Proof, ProofKind, Report, ScopeRule,
-    StatementReport, TableScope,
+    Code, Config, Diagnostic, Dialect, KeyType, Markers, Occurrence, Proof, ProofKind, Report,
+    ScopeRule, StatementReport, TableScope,
 };
 
 fn config() -> Config {
     let dimensions = BTreeMap::from([
-        ("site".to_string(), "i64".to_string()),
-        ("user".to_string(), "i64".to_string()),
+        ("site".to_string(), KeyType::I64.into()),
+        ("user".to_string(), KeyType::I64.into()),
     ]);
     let mut tables = BTreeMap::new();
     tables.insert(

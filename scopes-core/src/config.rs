@@ -10,7 +10,10 @@ use toml::Spanned;
 
 use crate::schema::{normalize_name, Schema};
 
+mod dimension;
 mod schema_keys;
+
+pub use dimension::{DimensionType, KeyType};
 
 /// The top-level keys of scopes.toml.
 const KEY_DIALECT: &str = "dialect";
@@ -61,8 +64,8 @@ pub struct TableScope {
 pub struct Config {
     /// The dialect SQL is parsed with.
     pub dialect: Dialect,
-    /// Dimension name -> Rust type of a scope value (`"i64"`).
-    pub dimensions: BTreeMap<String, String>,
+    /// Dimension name -> the type of its scope values.
+    pub dimensions: BTreeMap<String, DimensionType>,
     /// Lowercase table (or view) name -> its scope rules.
     /// Shared (`Arc`): the analyzer keeps the rules of every table occurrence it checks.
     pub tables: BTreeMap<String, Arc<TableScope>>,
@@ -81,7 +84,7 @@ impl Config {
     /// Builds a config in code (tests, benchmarks). Table names are lowercased.
     pub fn new(
         dialect: Dialect,
-        dimensions: BTreeMap<String, String>,
+        dimensions: BTreeMap<String, DimensionType>,
         tables: BTreeMap<String, TableScope>,
         schema: Option<Schema>,
     ) -> Self {
@@ -180,7 +183,7 @@ struct RawConfig {
     #[serde(default)]
     skip_migration: Vec<Spanned<schema_keys::RawSkip>>,
     #[serde(default)]
-    dimensions: BTreeMap<Spanned<String>, Spanned<String>>,
+    dimensions: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
     #[serde(default)]
     tables: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
@@ -256,16 +259,13 @@ fn parse_config(text: &str, path: &Path) -> Result<Config, ConfigError> {
                 ),
             ));
         }
-        if rust_type.get_ref().trim().is_empty() {
-            return Err(src.err(
+        let declared = dimension_type(rust_type.get_ref()).map_err(|message| {
+            src.err(
                 src.line(rust_type),
-                format!("dimension `{}` has an empty type: set it to the Rust type of a scope value, like \"i64\"", name.get_ref()),
-            ));
-        }
-        dimensions.insert(
-            name.get_ref().clone(),
-            rust_type.get_ref().trim().to_string(),
-        );
+                format!("dimension `{}`: {message}", name.get_ref()),
+            )
+        })?;
+        dimensions.insert(name.get_ref().clone(), declared);
     }
     let (tables, entries) = read_tables(&src, &raw, &dimensions)?;
     check_paths(&src, &tables, &entries)?;
@@ -316,6 +316,31 @@ fn toml_message(message: &str) -> String {
     }
 }
 
+/// A `[dimensions]` value: `"uuid"`, or `{ type = "uuid", rust = "crate::OrgId" }`.
+fn dimension_type(value: &toml::Value) -> Result<DimensionType, String> {
+    match value {
+        toml::Value::String(name) => DimensionType::parse(name),
+        toml::Value::Table(table) => {
+            if let Some(key) = table.keys().find(|k| *k != "type" && *k != "rust") {
+                return Err(format!(
+                    "unknown key `{key}`: an app's own type is declared with `type` and `rust` only, like {{ type = \"uuid\", rust = \"crate::OrgId\" }}"
+                ));
+            }
+            let text = |key: &str| match table.get(key) {
+                Some(toml::Value::String(s)) => Ok(s.as_str()),
+                Some(_) => Err(format!("`{key}` must be a string")),
+                None => Err(format!(
+                    "`{key}` is missing: declare an app's own type as {{ type = \"uuid\", rust = \"crate::OrgId\" }}"
+                )),
+            };
+            DimensionType::newtype_of(text("type")?, text("rust")?)
+        }
+        _ => Err(
+            "the type must be a string like \"i64\", or { type = \"uuid\", rust = \"crate::OrgId\" }".to_string(),
+        ),
+    }
+}
+
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
     chars
@@ -335,7 +360,7 @@ type Tables = BTreeMap<String, TableScope>;
 fn read_tables(
     src: &Source<'_>,
     raw: &RawConfig,
-    dimensions: &BTreeMap<String, String>,
+    dimensions: &BTreeMap<String, DimensionType>,
 ) -> Result<(Tables, Vec<RuleEntry>), ConfigError> {
     let mut tables: Tables = BTreeMap::new();
     let mut entries = Vec::new();

@@ -18,7 +18,7 @@ pub mod schema;
 mod scope;
 pub mod span;
 
-pub use config::{Config, ConfigError, Dialect, ScopeRule, TableScope};
+pub use config::{Config, ConfigError, Dialect, DimensionType, KeyType, ScopeRule, TableScope};
 pub use diagnostic::{Code, Diagnostic, Fix};
 pub use markers::Markers;
 pub use report::{
@@ -30,10 +30,10 @@ pub use report::{
 ///
 /// ```
 /// use std::collections::BTreeMap;
-/// use scopes_core::{check, Config, Dialect, Markers, ScopeRule, TableScope};
+/// use scopes_core::{check, Config, Dialect, KeyType, Markers, ScopeRule, TableScope};
 /// let config = Config::new(
 ///     Dialect::Sqlite,
-///     BTreeMap::from([("site".to_string(), "i64".to_string())]),
+///     BTreeMap::from([("site".to_string(), KeyType::I64.into())]),
 ///     BTreeMap::from([("posts".to_string(), TableScope {
 ///         table: "posts".into(),
 ///         rules: BTreeMap::from([("site".to_string(), ScopeRule::Column("site_id".into()))]),

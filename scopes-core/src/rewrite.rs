@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use sqlparser::tokenizer::{Token, Tokenizer};
 
-use crate::config::{Config, Dialect};
+use crate::config::{Config, Dialect, DimensionType, KeyType};
 use crate::parse::{parse, sql_dialect};
 use crate::report::{PlaceholderContext, PlaceholderUse, Report};
 use crate::span::LineIndex;
@@ -135,14 +135,14 @@ struct UserParams {
 /// ```
 /// use scopes_core::report::*;
 /// use scopes_core::rewrite::{rewrite, Mode};
-/// use scopes_core::{Config, Dialect};
+/// use scopes_core::{Config, Dialect, KeyType};
 /// let sql = "SELECT id FROM posts p WHERE p.site_id = :site AND p.id = $1";
 /// let report = Report { statements: vec![StatementReport {
 ///     span: 0..sql.len(), occurrences: vec![], diagnostics: vec![],
 ///     placeholders: vec![PlaceholderUse { dimension: "site".into(), span: 41..46,
 ///         context: PlaceholderContext::Equality { predicate: 29..46, column: 29..38 } }] }],
 ///     diagnostics: vec![] };
-/// let config = Config::new(Dialect::Postgres, [("site".into(), "i64".into())].into(), Default::default(), None);
+/// let config = Config::new(Dialect::Postgres, [("site".into(), KeyType::I64.into())].into(), Default::default(), None);
 /// let r = rewrite(sql, &config, &report).unwrap();
 /// let sql_of = |i: usize| r.variants[i].sql.as_ref().unwrap().sql.clone();
 /// assert_eq!(sql_of(0), "SELECT id FROM posts p WHERE p.site_id = $2 AND p.id = $1");
@@ -264,18 +264,25 @@ fn build(
                 (p.span.clone(), param, Some(Bind::One(p.dimension.clone())))
             }
             (Mode::Many, Some(pred)) => {
+                let key = config.dimensions.get(&p.dimension).map(DimensionType::key);
                 let set = match dialect {
                     Dialect::Postgres => format!("{column} = ANY({param})"),
-                    Dialect::Sqlite => {
-                        format!("{column} IN (SELECT value FROM json_each({param}))")
-                    }
+                    // Several values arrive as one JSON array; uuids as 32 hex digits each,
+                    // turned back into the 16 bytes sqlx binds a `Uuid` as on these databases.
+                    Dialect::Sqlite => match key {
+                        Some(KeyType::Uuid) => {
+                            format!("{column} IN (SELECT unhex(value) FROM json_each({param}))")
+                        }
+                        _ => format!("{column} IN (SELECT value FROM json_each({param}))"),
+                    },
                     Dialect::Mysql => {
-                        let ty = match config.dimensions.get(&p.dimension).map(String::as_str) {
-                            Some("String") => "VARCHAR(255)",
-                            _ => "BIGINT",
+                        let (ty, value) = match key {
+                            Some(KeyType::String) => ("VARCHAR(255)", "scopes_set.v"),
+                            Some(KeyType::Uuid) => ("CHAR(32)", "UNHEX(scopes_set.v)"),
+                            _ => ("BIGINT", "scopes_set.v"),
                         };
                         format!(
-                            "{column} IN (SELECT scopes_set.v FROM JSON_TABLE({param}, '$[*]' COLUMNS (v {ty} PATH '$')) AS scopes_set)"
+                            "{column} IN (SELECT {value} FROM JSON_TABLE({param}, '$[*]' COLUMNS (v {ty} PATH '$')) AS scopes_set)"
                         )
                     }
                 };
@@ -459,9 +466,9 @@ mod tests {
     }
 
     fn config(dialect: Dialect) -> Config {
-        let dims: BTreeMap<String, String> = [
-            ("site".to_string(), "i64".to_string()),
-            ("user".to_string(), "i64".to_string()),
+        let dims: BTreeMap<String, DimensionType> = [
+            ("site".to_string(), KeyType::I64.into()),
+            ("user".to_string(), KeyType::I64.into()),
         ]
         .into();
         Config::new(dialect, dims, BTreeMap::new(), None)
@@ -521,6 +528,36 @@ mod tests {
             "SELECT c.id FROM comments c JOIN posts p ON c.post_id = p.id WHERE p.site_id IN (SELECT value FROM json_each(?1)) OR p.id IN (SELECT value FROM json_each(?1))"
         );
         assert_eq!(v[1].as_ref().unwrap().binds, [Bind::Many("site".into())]);
+    }
+
+    /// Several uuids arrive as a JSON array of 32-hex-digit strings; SQLite and MySQL turn each
+    /// back into the 16 bytes sqlx binds a `Uuid` as; PostgreSQL takes a `uuid[]`.
+    #[test]
+    fn uuid_sets_ok() {
+        let sql = "SELECT id FROM projects p WHERE p.org_id = :org";
+        let dims: BTreeMap<String, DimensionType> = [(
+            "org".to_string(),
+            DimensionType::newtype_of("uuid", "crate::OrgId").unwrap(),
+        )]
+        .into();
+        let many = |dialect| {
+            let config = Config::new(dialect, dims.clone(), BTreeMap::new(), None);
+            let uses = vec![use_of(sql, 0, "org", Some("p.org_id = :org"))];
+            let r = rewrite(sql, &config, &report(sql, uses)).unwrap();
+            r.variants[1].sql.as_ref().unwrap().sql.clone()
+        };
+        assert_eq!(
+            many(Dialect::Sqlite),
+            "SELECT id FROM projects p WHERE p.org_id IN (SELECT unhex(value) FROM json_each(?1))"
+        );
+        assert_eq!(
+            many(Dialect::Mysql),
+            "SELECT id FROM projects p WHERE p.org_id IN (SELECT UNHEX(scopes_set.v) FROM JSON_TABLE(?, '$[*]' COLUMNS (v CHAR(32) PATH '$')) AS scopes_set)"
+        );
+        assert_eq!(
+            many(Dialect::Postgres),
+            "SELECT id FROM projects p WHERE p.org_id = ANY($1)"
+        );
     }
 
     #[test]

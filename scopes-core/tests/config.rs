@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use scopes_core::{Config, ConfigError, Dialect, ScopeRule};
+use scopes_core::{Config, ConfigError, Dialect, DimensionType, KeyType, ScopeRule};
 
 const HEAD: &str = "dialect = \"sqlite\"\n[dimensions]\nsite = \"i64\"\nuser = \"i64\"\n[tables]\n";
 
@@ -155,9 +155,62 @@ fn dimensions_err() {
         error("dialect = \"mysql\"\n[dimensions]\nsite = \"i64\"\nuser = \" \"\n");
     assert_eq!(line, 4);
     assert!(
-        message.starts_with("dimension `user` has an empty type"),
+        message.starts_with("dimension `user`: the type is empty;"),
         "{message}"
     );
+}
+
+/// The one rule the CLI and the macros share: key types, the newtype form, and every way to
+/// get them wrong, with the line of the value.
+#[test]
+fn dimension_types_ok() {
+    let config = parse(
+        "dialect = \"postgres\"\n[dimensions]\na = \"i64\"\nb = \"i32\"\nc = \"i16\"\nd = \"String\"\ne = \"uuid\"\nf = \"uuid::Uuid\"\norg = { type = \"uuid\", rust = \"crate::OrgId\" }\n",
+    )
+    .unwrap();
+    let key = |d: &str| config.dimensions[d].key();
+    assert_eq!(
+        ["a", "b", "c", "d", "e", "f", "org"].map(key),
+        [
+            KeyType::I64,
+            KeyType::I32,
+            KeyType::I16,
+            KeyType::String,
+            KeyType::Uuid,
+            KeyType::Uuid,
+            KeyType::Uuid
+        ]
+    );
+    assert_eq!(
+        config.dimensions["org"],
+        DimensionType::Newtype {
+            key: KeyType::Uuid,
+            rust: "crate::OrgId".into()
+        }
+    );
+}
+
+#[test]
+fn dimension_types_err() {
+    let cases = [
+        ("org = \"banana\"", "dimension `org`: unknown type `banana`; a dimension's type is one of i64, i32, i16, String or uuid, or an app's own type over one of them: `{ type = \"uuid\", rust = \"crate::OrgId\" }`"),
+        ("org = \"u64\"", "dimension `org`: `u64` is unsigned"),
+        ("org = \"OrgId\"", "dimension `org`: `OrgId` is not a key type; for an app's own type over one, name both"),
+        ("org = 7", "dimension `org`: the type must be a string"),
+        ("org = { type = \"uuid\" }", "dimension `org`: `rust` is missing"),
+        ("org = { rust = \"crate::OrgId\" }", "dimension `org`: `type` is missing"),
+        ("org = { type = \"uuid\", rust = \"crate::OrgId\", db = \"x\" }", "dimension `org`: unknown key `db`"),
+        ("org = { type = \"banana\", rust = \"crate::OrgId\" }", "dimension `org`: unknown type `banana`"),
+        ("org = { type = \"uuid\", rust = \"Vec<OrgId>\" }", "dimension `org`: `rust = \"Vec<OrgId>\"` is not a Rust type path"),
+        ("org = { type = \"uuid\", rust = 3 }", "dimension `org`: `rust` must be a string"),
+    ];
+    for (row, expected) in cases {
+        let (line, message) = error(&format!(
+            "dialect = \"postgres\"\n[dimensions]\nsite = \"i64\"\n{row}\n"
+        ));
+        assert_eq!(line, 4, "{row}");
+        assert!(message.starts_with(expected), "{row}: {message}");
+    }
 }
 
 #[test]

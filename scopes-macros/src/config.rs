@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
-use scopes_core::Config;
+use scopes_core::{Config, DimensionType, KeyType};
+use syn::Type;
 
 /// Environment variable naming another scopes.toml (relative to the crate root when relative).
 pub const CONFIG_ENV: &str = "SQLX_SCOPES_CONFIG";
@@ -133,4 +134,28 @@ fn watched_files(path: &Path) -> Vec<PathBuf> {
         }
     }
     files
+}
+
+/// The Rust type of a dimension's scope values, as the app writes them (`scope!`'s values): the
+/// app's own type when scopes.toml declares one (`rust = "crate::OrgId"`), else the key type.
+/// The one place that says which Rust type a dimension has; binding goes through
+/// [`key_type`] (the database sees the key type either way).
+pub fn rust_type(declared: &DimensionType) -> Result<Type, String> {
+    match declared.newtype() {
+        Some(path) => syn::parse_str(path)
+            .map_err(|e| format!("scopes.toml names `{path}` as a dimension's type: {e}")),
+        None => Ok(key_type(declared.key())),
+    }
+}
+
+/// The Rust type scope values of a key type bind as (the runtime's `ScopeType` implementors),
+/// in the generated code's namespace (`_scopes` is the facade).
+pub fn key_type(key: KeyType) -> Type {
+    match key {
+        KeyType::I64 => syn::parse_quote!(i64),
+        KeyType::I32 => syn::parse_quote!(i32),
+        KeyType::I16 => syn::parse_quote!(i16),
+        KeyType::String => syn::parse_quote!(::std::string::String),
+        KeyType::Uuid => syn::parse_quote!(_scopes::__private::Uuid),
+    }
 }

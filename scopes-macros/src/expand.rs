@@ -269,11 +269,7 @@ fn check_closure(
     scope_var: &Ident,
     check_var: &Ident,
 ) -> TokenStream {
-    let values: Vec<TokenStream> = v
-        .binds
-        .iter()
-        .map(|b| bind_value(plan, b, arg_vars, scope_var))
-        .collect();
+    let (lets, values) = checked_values(plan, v, arg_vars, scope_var);
     let sql = LitStr::new(&v.sql, plan.input.sql.span());
     let sqlx = checked_query(plan, &sql, &values);
     let mut out = TokenStream::new();
@@ -285,6 +281,7 @@ fn check_closure(
     }
     out.extend(quote! {
         let #check_var = || -> ::core::result::Result<_, _scopes::Error> {
+            #lets
             ::core::result::Result::Ok(#sqlx)
         };
     });
@@ -330,14 +327,17 @@ fn spelled_out(plan: &Plan) -> TokenStream {
                     .iter()
                     .map(|b| bind_value(plan, b, &arg_vars, &scope_var))
                     .collect();
+                let (lets, checked_values) = checked_values(plan, v, &arg_vars, &scope_var);
                 let query = match checking {
                     Checking::None => unchecked_query(plan, &sql, &values),
                     Checking::Every => {
                         let pos = ok_variants.iter().position(|x| *x == i).unwrap_or(0);
-                        wrap_choice(checked_query(plan, &sql, &values), pos, ok_variants.len())
+                        let q = checked_query(plan, &sql, &checked_values);
+                        wrap_choice(quote!({ #lets #q }), pos, ok_variants.len())
                     }
                     Checking::One(_) if ok_variants.len() <= 1 => {
-                        checked_query(plan, &sql, &values)
+                        let q = checked_query(plan, &sql, &checked_values);
+                        quote!({ #lets #q })
                     }
                     Checking::One(one) => {
                         if one == i {
@@ -379,6 +379,30 @@ fn spelled_out(plan: &Plan) -> TokenStream {
             #query
         }
     }
+}
+
+/// The values of sqlx's checked macro for variant `v`, and the `let`s they borrow from: sqlx
+/// checks a PostgreSQL array parameter as a slice (`&[i64]`, `&[String]`), so several values
+/// are collected into a local first and passed as `local.as_slice()`.
+fn checked_values(
+    plan: &Plan,
+    v: &VariantSql,
+    arg_vars: &[Ident],
+    scope_var: &Ident,
+) -> (TokenStream, Vec<TokenStream>) {
+    let mut lets = TokenStream::new();
+    let mut values = Vec::new();
+    for (k, b) in v.binds.iter().enumerate() {
+        let value = bind_value(plan, b, arg_vars, scope_var);
+        if matches!(b, Bind::Many(_)) && plan.dialect == Dialect::Postgres {
+            let var = local(&format!("__many{k}"));
+            lets.extend(quote!(let #var = #value;));
+            values.push(quote!(#var.as_slice()));
+        } else {
+            values.push(value);
+        }
+    }
+    (lets, values)
 }
 
 fn bind_value(plan: &Plan, bind: &Bind, arg_vars: &[Ident], scope_var: &Ident) -> TokenStream {

@@ -91,12 +91,8 @@ fn try_expand(input: &Input) -> syn::Result<TokenStream> {
                 format!("scopes.toml declares no dimension `{name}` (declared: {known:?})"),
             )
         })?;
-        let ty: Type = syn::parse_str(declared).map_err(|_| {
-            syn::Error::new(
-                entry.dimension.span(),
-                format!("scopes.toml type `{declared}` is not a Rust type"),
-            )
-        })?;
+        let ty: Type =
+            config::rust_type(declared).map_err(|e| syn::Error::new(entry.dimension.span(), e))?;
         // The typed `let` makes a wrong value type an ordinary type error at the value.
         calls.push(match &entry.value {
             Value::One(e) => quote_spanned! {e.span_of()=>

@@ -43,6 +43,10 @@ impl<DB: Database> Args<DB> {
 }
 
 /// A Rust type a dimension may be declared with in scopes.toml, and how its values bind.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a scope key type of this build",
+    note = "a dimension declared `uuid` in scopes.toml needs the `uuid` feature of sqlx-scopes (and sqlx's `uuid` feature)"
+)]
 pub trait ScopeType {
     /// The name in scopes.toml, for error messages.
     const NAME: &'static str;
@@ -107,17 +111,58 @@ fn text<'a>(value: &'a Value, dimension: &str) -> Result<&'a str, ScopeError> {
 impl ScopeType for String {
     const NAME: &'static str = "String";
     type One<'a> = &'a str;
-    type Many<'a> = Vec<&'a str>;
+    // Owned: sqlx's checked macros take a `text[]` parameter as `&[String]`.
+    type Many<'a> = Vec<String>;
     #[inline]
     fn one<'a>(scope: &'a Scope, dimension: &str) -> Result<&'a str, ScopeError> {
         text(scope.__one(dimension)?, dimension)
     }
-    fn many<'a>(scope: &'a Scope, dimension: &str) -> Result<Vec<&'a str>, ScopeError> {
+    fn many(scope: &Scope, dimension: &str) -> Result<Vec<String>, ScopeError> {
         scope
             .__many(dimension)?
             .0
             .iter()
-            .map(|v| text(v, dimension))
+            .map(|v| text(v, dimension).map(String::from))
+            .collect()
+    }
+}
+
+/// The `Uuid` a dimension declared `uuid` binds as: sqlx's (feature `uuid`), or, without the
+/// feature, a type that is no `ScopeType` (the compile error names the feature).
+#[cfg(feature = "uuid")]
+pub use sqlx::types::Uuid;
+
+/// Stands in for `Uuid` without the `uuid` feature.
+#[cfg(not(feature = "uuid"))]
+pub enum Uuid {}
+
+#[cfg(feature = "uuid")]
+fn uuid(value: &Value, dimension: &str) -> Result<Uuid, ScopeError> {
+    match value {
+        Value::Uuid(b) => Ok(Uuid::from_bytes(*b)),
+        other => Err(ScopeError::WrongType {
+            dimension: dimension.into(),
+            expected: "uuid",
+            found: other.kind(),
+        }),
+    }
+}
+
+#[cfg(feature = "uuid")]
+impl ScopeType for Uuid {
+    const NAME: &'static str = "uuid";
+    type One<'a> = Uuid;
+    type Many<'a> = Vec<Uuid>;
+    #[inline]
+    fn one(scope: &Scope, dimension: &str) -> Result<Uuid, ScopeError> {
+        uuid(scope.__one(dimension)?, dimension)
+    }
+    fn many(scope: &Scope, dimension: &str) -> Result<Vec<Uuid>, ScopeError> {
+        scope
+            .__many(dimension)?
+            .0
+            .iter()
+            .map(|v| uuid(v, dimension))
             .collect()
     }
 }

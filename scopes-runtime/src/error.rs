@@ -88,12 +88,33 @@ impl Error {
 }
 
 /// So `?` works in functions that return `sqlx::Error`: a scope error becomes
-/// `sqlx::Error::Configuration` and can be downcast back to [`ScopeError`].
+/// `sqlx::Error::Encode(Box<ScopeError>)` (the scope value could not be put into the query;
+/// nothing was sent), which [`ScopeError::of`] finds again. A database error stays itself.
+///
+/// ```
+/// use scopes_runtime::{Error, ScopeError};
+/// let e: sqlx::Error = Error::Scope(ScopeError::Missing { dimensions: vec!["site".into()] }).into();
+/// assert!(matches!(e, sqlx::Error::Encode(_)));
+/// assert!(ScopeError::of(&e).is_some());
+/// assert!(ScopeError::of(&sqlx::Error::RowNotFound).is_none());
+/// ```
 impl From<Error> for sqlx::Error {
     fn from(e: Error) -> Self {
         match e {
-            Error::Scope(s) => sqlx::Error::Configuration(Box::new(s)),
+            Error::Scope(s) => sqlx::Error::Encode(Box::new(s)),
             Error::Database(d) => d,
+        }
+    }
+}
+
+impl ScopeError {
+    /// The scope error inside a `sqlx::Error` that `?` converted from [`Error`], if it is one
+    /// (`sqlx::Error::Encode` holding a `ScopeError`), so error handling can answer "no scope"
+    /// (403, say) apart from a database failure (500).
+    pub fn of(error: &sqlx::Error) -> Option<&ScopeError> {
+        match error {
+            sqlx::Error::Encode(inner) => inner.downcast_ref::<ScopeError>(),
+            _ => None,
         }
     }
 }
@@ -137,9 +158,14 @@ mod tests {
             dimensions: vec!["site".into()],
         })
         .into();
-        let sqlx::Error::Configuration(inner) = e else {
-            panic!("wrong variant")
-        };
-        assert!(inner.downcast_ref::<ScopeError>().is_some());
+        assert!(matches!(e, sqlx::Error::Encode(_)));
+        assert_eq!(
+            ScopeError::of(&e),
+            Some(&ScopeError::Missing {
+                dimensions: vec!["site".into()]
+            })
+        );
+        let db: sqlx::Error = Error::Database(sqlx::Error::RowNotFound).into();
+        assert!(ScopeError::of(&db).is_none());
     }
 }

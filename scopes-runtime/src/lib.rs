@@ -20,7 +20,7 @@ pub use scope::{IntoValue, Mode, Scope, Value};
 /// Support for the code the macros generate. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::bind::{many_json, Args, ScopeType};
+    pub use crate::bind::{many_json, Args, ScopeType, Uuid};
     pub use crate::plan::{dim_array, dim_json, rows, rows_as, scalar, Binder, Plan, UserArgs};
     pub use crate::private::{
         as_scope, checked_plan, checked_row, AsScope, CheckedRow, Fallback, FallbackDone,

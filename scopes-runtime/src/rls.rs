@@ -47,6 +47,7 @@ fn text(value: &Value) -> String {
     match value {
         Value::Int(i) => i.to_string(),
         Value::Text(s) => s.to_string(),
+        Value::Uuid(b) => crate::scope::hyphenated(b),
     }
 }
 

@@ -6,13 +6,15 @@ use std::sync::Arc;
 
 use crate::error::ScopeError;
 
-/// One scope value. Integers and strings cover the key types of typical schemas.
+/// One scope value: the key types tenant keys have (integers, strings, uuids).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Value {
     /// An integer key (`i16`, `i32`, `i64` in scopes.toml).
     Int(i64),
     /// A string key (`String` in scopes.toml).
     Text(Arc<str>),
+    /// A uuid key (`uuid` in scopes.toml), its 16 bytes (feature `uuid` converts `Uuid`).
+    Uuid([u8; 16]),
 }
 
 impl fmt::Debug for Value {
@@ -20,8 +22,21 @@ impl fmt::Debug for Value {
         match self {
             Value::Int(i) => write!(f, "{i}"),
             Value::Text(s) => write!(f, "{s:?}"),
+            Value::Uuid(b) => f.write_str(&hyphenated(b)),
         }
     }
+}
+
+/// `67e55044-10b1-426f-9247-bb680e5fe0c8`.
+pub(crate) fn hyphenated(bytes: &[u8; 16]) -> String {
+    let mut out = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
 }
 
 impl Value {
@@ -29,6 +44,7 @@ impl Value {
         match self {
             Value::Int(_) => "an integer",
             Value::Text(_) => "a string",
+            Value::Uuid(_) => "a uuid",
         }
     }
 }
@@ -58,11 +74,23 @@ impl IntoValue for &str {
         Value::Text(self.into())
     }
 }
+impl IntoValue for Value {
+    fn into_value(self) -> Value {
+        self
+    }
+}
 impl IntoValue for Arc<str> {
     fn into_value(self) -> Value {
         Value::Text(self)
     }
 }
+#[cfg(feature = "uuid")]
+impl IntoValue for sqlx::types::Uuid {
+    fn into_value(self) -> Value {
+        Value::Uuid(self.into_bytes())
+    }
+}
+
 impl<T: IntoValue + Clone> IntoValue for &T {
     fn into_value(self) -> Value {
         self.clone().into_value()
@@ -322,6 +350,15 @@ fn to_json(values: &[Value]) -> Arc<str> {
                 }
                 out.push('"');
             }
+            // 32 hex digits: SQLite's `unhex` and MySQL's `UNHEX` turn them into the 16
+            // bytes sqlx binds a `Uuid` as there.
+            Value::Uuid(b) => {
+                out.push('"');
+                for byte in b {
+                    out.push_str(&format!("{byte:02x}"));
+                }
+                out.push('"');
+            }
         }
     }
     out.push(']');
@@ -406,6 +443,18 @@ mod tests {
         assert_eq!(
             Scope::many::<i64>("site", []).__many("site").unwrap().1,
             "[]"
+        );
+        let mut b = [0u8; 16];
+        b[0] = 0xab;
+        b[15] = 1;
+        let s = Scope::one("org", 1).with_many("org", [Value::Uuid(b)]);
+        assert_eq!(
+            s.__many("org").unwrap().1,
+            r#"["ab000000000000000000000000000001"]"#
+        );
+        assert_eq!(
+            format!("{s:?}"),
+            "Scope { org: [ab000000-0000-0000-0000-000000000001] }"
         );
     }
 }

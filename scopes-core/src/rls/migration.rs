@@ -346,7 +346,8 @@ mod tests {
             (name.to_string(), scope)
         })
         .collect();
-        let dimensions = std::collections::BTreeMap::from([("site".into(), "i64".into())]);
+        let dimensions =
+            std::collections::BTreeMap::from([("site".into(), crate::KeyType::I64.into())]);
         let config = Config::new(Dialect::Postgres, dimensions, tables, Some(schema.clone()));
         let sql = render(None, &config).unwrap().unwrap();
         assert!(sql.contains("ALTER VIEW published SET (security_invoker = true);"));

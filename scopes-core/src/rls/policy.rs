@@ -111,14 +111,9 @@ impl Object {
 /// assert_eq!(sql_type("f64"), None);
 /// ```
 pub fn sql_type(rust_type: &str) -> Option<&'static str> {
-    match rust_type.trim() {
-        "i64" => Some("bigint"),
-        "i32" => Some("integer"),
-        "i16" => Some("smallint"),
-        "String" => Some("text"),
-        "uuid" | "Uuid" | "uuid::Uuid" | "sqlx::types::Uuid" => Some("uuid"),
-        _ => None,
-    }
+    crate::config::KeyType::parse(rust_type)
+        .ok()
+        .map(crate::config::KeyType::postgres_type)
 }
 
 /// Every object scopes.toml implies, sorted by relation: for a table, RLS enabled and forced,
@@ -153,12 +148,7 @@ pub fn objects(config: &Config) -> Result<Vec<Object>, ConfigError> {
             "row-level security is PostgreSQL's: `scopes rls` needs `dialect = \"postgres\"` (on SQLite and MySQL, run `scopes audit --offline`)".to_string(),
         ));
     }
-    for (dimension, rust_type) in &config.dimensions {
-        if sql_type(rust_type).is_none() {
-            return Err(err(format!(
-                "dimension `{dimension}` is declared `{rust_type}`, which has no PostgreSQL type for the policies: use i64, i32, i16, String or uuid"
-            )));
-        }
+    for dimension in config.dimensions.keys() {
         let name = policy_name(dimension);
         if name.len() > MAX_IDENTIFIER {
             return Err(err(format!(
@@ -225,13 +215,11 @@ fn rule_expr(
     };
     match rule {
         ScopeRule::Column(column) => {
-            let rust_type = config
+            let ty = config
                 .dimensions
                 .get(dimension)
-                .map(String::as_str)
-                .unwrap_or_default();
-            let ty = sql_type(rust_type)
-                .ok_or_else(|| format!("dimension `{dimension}` has no PostgreSQL type"))?;
+                .map(|t| t.key().postgres_type())
+                .ok_or_else(|| format!("dimension `{dimension}` is not declared"))?;
             Ok(predicate(&qualify(column), dimension, ty))
         }
         ScopeRule::ForeignKey {
@@ -482,9 +470,10 @@ replies = { site = "comment_id -> comments.id" }
 
     #[test]
     fn objects_unknown_type_err() {
+        // A type without a PostgreSQL type never reaches the policies: the config refuses it.
         let text = "dialect = \"postgres\"\n[dimensions]\nsite = \"f64\"\n";
-        let err = objects(&config(text)).unwrap_err();
-        assert!(err.to_string().contains("declared `f64`"), "{err}");
+        let err = Config::parse(text, "scopes.toml".as_ref()).unwrap_err();
+        assert!(err.to_string().contains("unknown type `f64`"), "{err}");
     }
 
     #[test]
