@@ -1,4 +1,6 @@
 //! End to end: runs the built `scopes` binary on the fixtures and pins exit codes and output.
+// A test crate: unwrap and panic are how it fails (the workspace denies them in library code).
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -11,6 +11,8 @@
 //! `-- expect: accepted` or `-- expect: rejected <code>` line; or an `expect-config-error` file
 //! holding text the config error must contain. They pin how the migrations loader models what it
 //! cannot pin down: stricter, never looser.
+// A test crate: unwrap and panic are how it fails (the workspace denies them in library code).
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
