@@ -116,8 +116,17 @@ INSERT INTO posts (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFL
 -- fail(scope-column-write): ON CONFLICT DO UPDATE moving the row to another tenant
 INSERT INTO posts (site_id, slug, title) VALUES (:site, $1, $2) ON CONFLICT (site_id, slug) DO UPDATE SET site_id = 5
 -- dialects: sqlite postgres
--- pass: ON CONFLICT on a global key guarded by the scope
+-- fail(unsafe-upsert): ON CONFLICT DO UPDATE on a global key guarded by the scope skips another tenant's row silently (issue 11)
 INSERT INTO posts (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFLICT (id) DO UPDATE SET title = excluded.title WHERE posts.site_id = :site
+-- dialects: postgres
+-- fail(unsafe-upsert): ON CONFLICT DO UPDATE on a global key with a WHERE comparing excluded and the existing row's scope
+INSERT INTO posts AS t (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFLICT (id) DO UPDATE SET title = excluded.title WHERE excluded.site_id = t.site_id
+-- dialects: sqlite postgres
+-- fail(unsafe-upsert): ON CONFLICT DO UPDATE on a global key with any WHERE
+INSERT INTO posts (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFLICT (id) DO UPDATE SET title = excluded.title WHERE posts.title <> excluded.title
+-- dialects: sqlite postgres
+-- pass: ON CONFLICT DO UPDATE ... WHERE on a target that includes the scope column (a skip only ever hits the tenant's own row)
+INSERT INTO posts (site_id, slug, title) VALUES (:site, $1, $2) ON CONFLICT (site_id, slug) DO UPDATE SET title = excluded.title WHERE posts.title <> excluded.title
 -- dialects: sqlite postgres
 -- fail(unsafe-upsert): ON CONFLICT DO NOTHING with an explicit global key
 INSERT INTO posts (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFLICT DO NOTHING
