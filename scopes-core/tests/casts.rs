@@ -220,3 +220,20 @@ fn casts_that_change_the_value_are_rejected() {
         assert!(!report.is_scoped(), "{d:?} {ty}: accepted {sql}");
     }
 }
+
+/// Every branch of an OR carries the scope filter: each is rewritten in place.
+#[test]
+fn or_branches_rewrite() {
+    let c = config(Dialect::Postgres, "i64");
+    assert_eq!(
+        variants(
+            "SELECT id FROM posts p WHERE (p.site_id = :site AND p.published) OR (p.site_id = :site::bigint AND p.id = $1)",
+            &c
+        ),
+        [
+            "SELECT id FROM posts p WHERE (p.site_id = $2 AND p.published) OR (p.site_id = $2::bigint AND p.id = $1)",
+            "SELECT id FROM posts p WHERE (p.site_id = ANY($2) AND p.published) OR (p.site_id = ANY($2) AND p.id = $1)",
+            "SELECT id FROM posts p WHERE (TRUE AND p.published) OR (TRUE AND p.id = $1)",
+        ]
+    );
+}

@@ -242,6 +242,10 @@ pub(crate) enum Conjunct<'q> {
 /// Classifies a top-level conjunct.
 pub(crate) fn classify(expr: &Expr) -> Conjunct<'_> {
     match strip(expr) {
+        e @ Expr::BinaryOp {
+            op: BinaryOperator::Or,
+            ..
+        } => common_scope_filter(e).unwrap_or(Conjunct::Other),
         Expr::BinaryOp {
             left,
             op: BinaryOperator::Eq,
@@ -268,6 +272,58 @@ pub(crate) fn classify(expr: &Expr) -> Conjunct<'_> {
         } => Conjunct::Exists(subquery),
         _ => Conjunct::Other,
     }
+}
+
+/// `(p.org_id = :org AND a) OR (p.org_id = :org AND b)`: when every branch of an OR has the
+/// same `column = :placeholder` among its top-level conjuncts, the OR is true only on rows where
+/// that equality is true, so it counts as that equality. The column is compared by its written
+/// name (one expression resolves a name once); nothing else is read through OR.
+fn common_scope_filter(expr: &Expr) -> Option<Conjunct<'_>> {
+    let mut branches = Vec::new();
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        match strip(e) {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Or,
+                right,
+            } => {
+                stack.push(right);
+                stack.push(left);
+            }
+            other => branches.push(other),
+        }
+    }
+    let (first, rest) = branches.split_first()?;
+    let mut common = eq_filters(first);
+    for b in rest {
+        let theirs = eq_filters(b);
+        common.retain(|c| theirs.contains(c));
+        if common.is_empty() {
+            return None;
+        }
+    }
+    let (parts, name) = common.into_iter().next()?;
+    Some(Conjunct::Eq(Atom::Column(parts), Atom::Placeholder(name)))
+}
+
+/// The `column = :placeholder` equalities among an expression's top-level conjuncts.
+fn eq_filters(branch: &Expr) -> Vec<(Parts<'_>, &str)> {
+    conjuncts(branch)
+        .into_iter()
+        .filter_map(|c| match strip(c) {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Eq,
+                right,
+            } => match (atom(left), atom(right)) {
+                (Atom::Column(p), Atom::Placeholder(d))
+                | (Atom::Placeholder(d), Atom::Column(p)) => Some((p, d)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 /// Names of aggregate functions: a query using one (without OVER) folds rows together.
