@@ -300,6 +300,11 @@ impl<'c> Analyzer<'c> {
 
     /// Analyzes one statement.
     pub(crate) fn statement(&mut self, stmt: &Statement) -> StatementReport {
+        let policy = expr::CastPolicy::new(self.config);
+        expr::with_cast_policy(policy, || self.statement_with_casts(stmt))
+    }
+
+    fn statement_with_casts(&mut self, stmt: &Statement) -> StatementReport {
         let span = stmt.span();
         self.statement_span = self.lines.range_or(span, 0..self.sql.len());
         self.seen_relations.clear();

@@ -74,6 +74,18 @@ INSERT INTO posts (title, slug) VALUES ($1, $2)
 INSERT INTO posts DEFAULT VALUES
 -- pass: INSERT without a column list, by schema order
 INSERT INTO sites VALUES (:site, 'name', 'example.org')
+-- pass: INSERT without a column list, the scope column second in schema order (issue 11)
+INSERT INTO posts VALUES (NULL, :site, NULL, 'title', 'slug', '', FALSE)
+-- fail(insert-scope-column): INSERT without a column list, the placeholder in another column's position
+INSERT INTO posts VALUES (:site, 1, NULL, 'title', 'slug', '', FALSE)
+-- fail(insert-scope-column): INSERT without a column list and fewer values than columns: positions not proven
+INSERT INTO posts VALUES (NULL, :site)
+-- fail(insert-scope-column): INSERT without a column list and more values than columns
+INSERT INTO posts VALUES (NULL, :site, NULL, 'title', 'slug', '', FALSE, 1)
+-- pass: INSERT ... SELECT without a column list from a scoped source, by schema order
+INSERT INTO notes SELECT NULL, p.site_id, :user, p.title FROM posts p WHERE p.site_id = :site AND p.id = $1
+-- fail(insert-scope-column): INSERT ... SELECT without a column list, the scope value in the wrong position
+INSERT INTO notes SELECT NULL, :user, :site, p.title FROM posts p WHERE p.site_id = :site AND p.id = $1
 -- fail(insert-parent-not-proven): FK injection: child with a parent id from the user
 INSERT INTO comments (post_id, body) VALUES ($1, $2)
 -- pass: child inserted from a scoped parent
