@@ -8,6 +8,7 @@ mod expr;
 mod facts;
 mod level;
 mod names;
+mod notes;
 mod placeholders;
 mod query;
 mod relation;
@@ -331,6 +332,11 @@ impl<'c> Analyzer<'c> {
             self.cross_check(&found.relations, &mut out);
         }
         let mut diags = out.diags;
+        // A misspelled placeholder (`:orgg`) also leaves its filter missing: report the cause
+        // alone, not the consequences it would mislead with.
+        if diags.iter().any(|d| d.code == Code::UnknownDimension) {
+            diags.retain(|d| d.code == Code::UnknownDimension);
+        }
         diags.sort_by(|a, b| {
             (a.span.start, a.span.end, a.code, &a.message).cmp(&(
                 b.span.start,
