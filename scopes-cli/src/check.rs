@@ -167,9 +167,18 @@ pub fn check_file(path: PathBuf, config: &Config) -> FileCheck {
             };
         }
     };
-    let (markers, report) = match Markers::from_leading_comment(&sql) {
-        Ok(markers) => {
+    // A bad marker (malformed, or naming an undeclared dimension) stops the check, as in the
+    // macros: reported alone, at the marker.
+    let read = Markers::from_leading_comment(&sql)
+        .map_err(|message| (message, "malformed marker", None))
+        .and_then(|markers| {
             let markers = markers.unwrap_or_default();
+            scopes_macros_core::marker::check_declared(&markers, config)
+                .map(|()| markers)
+                .map_err(|e| (e.message, "undeclared dimension", Some(e.help)))
+        });
+    let (markers, report) = match read {
+        Ok(markers) => {
             // An analyzer bug must not lose the other files' results or exit with 101: it
             // fails this file closed (exit 2), after the panic hook has printed the details.
             match panic::catch_unwind(AssertUnwindSafe(|| {
@@ -192,12 +201,13 @@ pub fn check_file(path: PathBuf, config: &Config) -> FileCheck {
                 }
             }
         }
-        Err(message) => {
+        Err((message, label, help)) => {
             // A bad marker stops the check: checking without it would report noise.
             let span = marker_span(&sql);
-            // The message already says what to write instead: no help line.
-            let diagnostic =
-                Diagnostic::new(Code::InvalidMarker, message, span).label("malformed marker");
+            let mut diagnostic = Diagnostic::new(Code::InvalidMarker, message, span).label(label);
+            if let Some(help) = help {
+                diagnostic = diagnostic.help(help);
+            }
             let report = Report {
                 statements: Vec::new(),
                 diagnostics: vec![diagnostic],

@@ -8,15 +8,20 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use proc_macro2::{LineColumn, Span};
-use syn::parse::{ParseStream, Parser};
+use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::{Expr, Ident, Lit, LitStr, Token};
+use syn::{Expr, Lit, LitStr, Token};
 
-use scopes_core::{Config, Markers, Report};
+use scopes_core::{Code, Config, Markers, Report};
+use scopes_macros_core::{verify, Family, Input, Rejection};
 
 use crate::check::{is_failure, Status};
+
+mod comments;
+mod literal;
+mod relevance;
 use crate::Error;
 
 /// Code of a raw sqlx call whose literal SQL is not proven scoped.
@@ -27,6 +32,9 @@ pub const DYNAMIC_SQL: &str = "dynamic-sql";
 pub const ALLOW_WITHOUT_REASON: &str = "allow-without-reason";
 /// Code of an allow comment that silences nothing (a warning: it does not change the exit code).
 pub const UNUSED_ALLOW: &str = "unused-allow";
+/// Code of a scoped macro call the macro itself rejects (it does not parse, or does not fit its
+/// SQL: argument count, a scope for the placeholders).
+pub const INVALID_MACRO_INPUT: &str = "invalid-macro-input";
 /// Code of a Rust file that cannot be read or parsed.
 pub const RUST_ERROR: &str = "rust-error";
 
@@ -394,27 +402,17 @@ struct Allow {
     used: bool,
 }
 
-/// The allow comments by 1-based line: `// scopes: allow(reason)`. Doc comments (`///`, `//!`)
-/// are not allow comments: they may show one as an example.
+/// The allow comments by 1-based line: `// scopes: allow(reason)`, in real line comments only
+/// (text in a string literal is not a comment). Doc comments (`///`, `//!`) are not allow
+/// comments: they may show one as an example.
 fn allows(source: &str) -> HashMap<usize, Allow> {
     let mut found = HashMap::new();
-    for (index, line) in source.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("///") || trimmed.starts_with("//!") {
-            continue;
-        }
-        // The last `//` that starts a `scopes:` comment (a string before it may hold `//`).
-        let Some((at, rest)) = line
-            .match_indices("//")
-            .filter(|(at, _)| !line[..*at].ends_with('/'))
-            .filter_map(|(at, _)| {
-                line[at + 2..]
-                    .trim_start_matches('/')
-                    .trim_start()
-                    .strip_prefix("scopes:")
-                    .map(|rest| (at, rest))
-            })
-            .last()
+    for comment in comments::line_comments(source) {
+        let Some(rest) = comment
+            .text
+            .trim_start_matches('/')
+            .trim_start()
+            .strip_prefix("scopes:")
         else {
             continue;
         };
@@ -427,9 +425,9 @@ fn allows(source: &str) -> HashMap<usize, Allow> {
             _ => String::new(),
         };
         found.insert(
-            index + 1,
+            comment.line,
             Allow {
-                at,
+                at: comment.at,
                 reason,
                 used: false,
             },
@@ -438,15 +436,7 @@ fn allows(source: &str) -> HashMap<usize, Allow> {
     found
 }
 
-const SCOPED: [&str; 6] = [
-    "scoped_query",
-    "scoped_query_as",
-    "scoped_query_scalar",
-    "scoped_query_file",
-    "scoped_query_file_as",
-    "scoped_query_file_scalar",
-];
-
+/// sqlx's functions that take SQL text as their first argument.
 const RAW_FUNCTIONS: [&str; 7] = [
     "query",
     "query_as",
@@ -457,6 +447,7 @@ const RAW_FUNCTIONS: [&str; 7] = [
     "raw_sql",
 ];
 
+/// The methods of sqlx's `Executor` that take SQL (or a query) after the executor.
 const EXECUTOR_METHODS: [&str; 7] = [
     "execute",
     "execute_many",
@@ -690,7 +681,7 @@ fn is_builder_expr(expr: &Expr, names: Option<&Names>) -> bool {
         Expr::Reference(r) => is_builder_expr(&r.expr, names),
         Expr::Unary(u) => is_builder_expr(&u.expr, names),
         Expr::Macro(m) => last_ident(&m.mac.path)
-            .is_some_and(|n| raw_macro(&n).is_some() || SCOPED.contains(&n.as_str())),
+            .is_some_and(|n| raw_macro(&n).is_some() || Family::from_name(&n).is_some()),
         Expr::Call(call) => match &*call.func {
             Expr::Path(func) => {
                 let segments = segment_names(&func.path);
@@ -724,50 +715,6 @@ struct Visitor<'c> {
     invocations: Vec<Invocation>,
 }
 
-/// The parsed input of a scoped macro.
-struct ScopedInput {
-    marker_span: Option<Span>,
-    markers: Result<Markers, (Span, String)>,
-    sql: LitStr,
-}
-
-fn parse_scoped(input: ParseStream, typed: bool) -> syn::Result<ScopedInput> {
-    if typed {
-        input.parse::<syn::Type>()?;
-        input.parse::<Token![,]>()?;
-    }
-    let mut marker_span = None;
-    let markers =
-        if input.peek(Ident) && input.fork().parse::<Ident>().is_ok_and(|i| i == "unscoped") {
-            let kw: Ident = input.parse()?;
-            marker_span = Some(kw.span());
-            if input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in input);
-                let dims = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
-                let list: Vec<String> = dims.iter().map(ToString::to_string).collect();
-                if list.is_empty() {
-                    Err((kw.span(), "`unscoped()` names no dimension".to_string()))
-                } else {
-                    Markers::parse_list(&list.join(",")).map_err(|m| (kw.span(), m))
-                }
-            } else {
-                Ok(Markers::All)
-            }
-        } else {
-            input.parse::<Expr>()?;
-            Ok(Markers::None)
-        };
-    input.parse::<Token![,]>()?;
-    let sql: LitStr = input.parse()?;
-    input.parse::<proc_macro2::TokenStream>()?;
-    Ok(ScopedInput {
-        marker_span,
-        markers,
-        sql,
-    })
-}
-
 /// Where a literal's value starts in the source, and whether value offsets map 1:1 onto source.
 fn literal_origin(lit: &LitStr) -> (LineColumn, usize, bool) {
     let start = lit.span().start();
@@ -790,6 +737,54 @@ fn position(text: &str, offset: usize, origin: (usize, usize)) -> (usize, usize)
         None => (origin.0, origin.1 + before.chars().count()),
         Some(at) => (origin.0 + newlines, before[at + 1..].chars().count() + 1),
     }
+}
+
+/// Where the SQL of `report` sits (in the literal `lit`, or a whole file when `None`), and one
+/// finding per diagnostic (with an empty path: the caller knows the file).
+fn findings_of(report: &Report, sql: &str, lit: Option<&LitStr>) -> (Origin, Vec<Finding>) {
+    let origin = match lit {
+        Some(lit) => {
+            let (start, prefix, exact) = literal_origin(lit);
+            Origin::Literal {
+                line: start.line,
+                column: start.column + 1 + prefix,
+                exact,
+                token_column: start.column + 1,
+            }
+        }
+        None => Origin::File,
+    };
+    let at = Invocation {
+        path: String::new(),
+        line: 0,
+        column: 0,
+        name: String::new(),
+        markers: Markers::None,
+        sql_path: String::new(),
+        sql: sql.to_string(),
+        origin,
+        report: Report::default(),
+    };
+    // Escapes and raw strings: each value byte maps to the character that wrote it.
+    let map =
+        lit.and_then(|lit| literal::LiteralMap::new(&lit.token().to_string(), lit.span().start()));
+    let position = |offset: usize| match &map {
+        Some(map) => map.position(offset),
+        None => at.position(offset),
+    };
+    let findings = report
+        .all_diagnostics()
+        .into_iter()
+        .map(|d| {
+            Finding::of_diagnostic(
+                String::new(),
+                position(d.span.start),
+                position(d.span.end.max(d.span.start)),
+                d,
+            )
+        })
+        .collect();
+    (origin, findings)
 }
 
 impl Visitor<'_> {
@@ -837,41 +832,7 @@ impl Visitor<'_> {
         lit: Option<&LitStr>,
     ) -> (Report, Origin, Vec<Finding>) {
         let report = scopes_core::check(sql, self.config, markers);
-        let origin = match lit {
-            Some(lit) => {
-                let (start, prefix, exact) = literal_origin(lit);
-                Origin::Literal {
-                    line: start.line,
-                    column: start.column + 1 + prefix,
-                    exact,
-                    token_column: start.column + 1,
-                }
-            }
-            None => Origin::File,
-        };
-        let at = Invocation {
-            path: String::new(),
-            line: 0,
-            column: 0,
-            name: String::new(),
-            markers: Markers::None,
-            sql_path: String::new(),
-            sql: sql.to_string(),
-            origin,
-            report: Report::default(),
-        };
-        let findings = report
-            .all_diagnostics()
-            .into_iter()
-            .map(|d| {
-                Finding::of_diagnostic(
-                    String::new(),
-                    at.position(d.span.start),
-                    at.position(d.span.end.max(d.span.start)),
-                    d,
-                )
-            })
-            .collect();
+        let (origin, findings) = findings_of(&report, sql, lit);
         (report, origin, findings)
     }
 
@@ -882,16 +843,15 @@ impl Visitor<'_> {
             .map_err(|err| format!("cannot read {}: {err}", file.display()))
     }
 
-    fn scoped_macro(&mut self, name: &str, mac: &syn::Macro) {
-        let typed = name.ends_with("_as");
-        let parsed = (|input: ParseStream| parse_scoped(input, typed)).parse2(mac.tokens.clone());
-        let input = match parsed {
+    /// A `scoped_query*` invocation, read and judged by the macros' own front end.
+    fn scoped_macro(&mut self, name: &str, family: Family, mac: &syn::Macro) {
+        let input = match Input::parse_user(family, mac.tokens.clone()) {
             Ok(input) => input,
             Err(err) => {
                 let finding = self.at_span(
                     &self.path,
                     err.span(),
-                    "invalid-macro-input",
+                    INVALID_MACRO_INPUT,
                     format!("cannot parse `{name}!`: {err}"),
                     true,
                 );
@@ -899,15 +859,7 @@ impl Visitor<'_> {
                 return;
             }
         };
-        let markers = match input.markers {
-            Ok(markers) => markers,
-            Err((span, message)) => {
-                let finding = self.at_span(&self.path, span, "invalid-marker", message, true);
-                self.findings.push(finding);
-                return;
-            }
-        };
-        let (sql_path, sql, lit) = if name.contains("_file") {
+        let (sql_path, sql, lit) = if family.file {
             match self.read_sql_file(&input.sql) {
                 Ok((path, text)) => (path, text, None),
                 Err(message) => {
@@ -920,23 +872,35 @@ impl Visitor<'_> {
         } else {
             (self.path.clone(), input.sql.value(), Some(&input.sql))
         };
-        let (report, origin, mut found) = self.analyze(&sql, &markers, lit);
+        // As in the macro, a bad marker stops the check: reported at the marker, alone.
+        let checked = match verify(&input, &sql, self.config) {
+            Ok(checked) => checked,
+            Err(err) => {
+                let finding = self.at_span(
+                    &self.path,
+                    err.span,
+                    Code::InvalidMarker.as_str(),
+                    err.message,
+                    true,
+                );
+                self.findings.push(finding);
+                return;
+            }
+        };
+        let (origin, mut found) = findings_of(&checked.report, &sql, lit);
         for finding in &mut found {
             finding.path.clone_from(&sql_path);
         }
-        // As in the macro, a bad marker stops the check: report it at the marker, alone.
-        let invalid: Vec<Finding> = found
-            .iter()
-            .filter(|f| f.code == "invalid-marker")
-            .map(|f| match input.marker_span {
-                Some(span) => self.at_span(&self.path, span, &f.code, f.message.clone(), true),
-                None => f.clone(),
-            })
-            .collect();
-        if invalid.is_empty() {
-            self.findings.extend(found);
-        } else {
-            self.findings.extend(invalid);
+        self.findings.extend(found);
+        if let Err(Rejection::Call(message)) = &checked.verdict {
+            let finding = self.at_span(
+                &self.path,
+                input.sql.span(),
+                INVALID_MACRO_INPUT,
+                format!("`{name}!` does not compile: {message}"),
+                true,
+            );
+            self.findings.push(finding);
         }
         let start = mac.path.span().start();
         self.invocations.push(Invocation {
@@ -944,11 +908,11 @@ impl Visitor<'_> {
             line: start.line,
             column: start.column + 1,
             name: name.to_string(),
-            markers,
+            markers: checked.markers,
             sql_path,
             sql,
             origin,
-            report,
+            report: checked.report,
         });
     }
 
@@ -976,21 +940,45 @@ impl Visitor<'_> {
             },
             other => return Some(self.dynamic(what, other.span())),
         };
-        let (path, mut found) = if file {
+        let (path, text, lit) = if file {
             match self.read_sql_file(lit) {
-                Ok((path, text)) => (path, self.analyze(&text, &Markers::None, None).2),
+                Ok((path, text)) => (path, text, None),
                 Err(message) => {
                     return Some(self.at_span(&self.path, lit.span(), RUST_ERROR, message, true))
                 }
             }
         } else {
-            (
-                self.path.clone(),
-                self.analyze(&lit.value(), &Markers::None, Some(lit)).2,
-            )
+            (self.path.clone(), lit.value(), Some(lit))
         };
-        if found.is_empty() {
+        // Raw SQL is never bound a scope: it is safe when it names nothing scoped.
+        if !relevance::touches_scope(&text, self.config) {
             return None;
+        }
+        let (report, _, mut found) = self.analyze(&text, &Markers::None, lit);
+        if found.is_empty() {
+            // Proven scoped, but through a scope placeholder that nothing binds outside the
+            // scoped macros (sqlx sends `:site` as is, or the driver rejects it).
+            let used = report
+                .statements
+                .iter()
+                .flat_map(|s| &s.placeholders)
+                .next()?;
+            let diagnostic = scopes_core::Diagnostic::new(
+                Code::MissingScopeFilter,
+                format!(
+                    "the scope placeholder `:{}` is bound only by the scoped macros; here nothing binds it",
+                    used.dimension
+                ),
+                used.span.clone(),
+            );
+            let only = Report {
+                statements: Vec::new(),
+                diagnostics: vec![diagnostic],
+            };
+            found = findings_of(&only, &text, lit).1;
+            if let Some(first) = found.first_mut() {
+                first.code = "unbound-placeholder".to_string();
+            }
         }
         let mut finding = found.swap_remove(0);
         finding.path = path;
@@ -1026,8 +1014,8 @@ fn segment_names(path: &syn::Path) -> Vec<String> {
 impl<'ast> Visit<'ast> for Visitor<'_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let name = last_ident(&mac.path).unwrap_or_default();
-        if SCOPED.contains(&name.as_str()) {
-            self.scoped_macro(&name, mac);
+        if let Some(family) = Family::from_name(&name) {
+            self.scoped_macro(&name, family, mac);
         } else if let Some((index, file)) = raw_macro(&name) {
             let args = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone());
             let arg = args.ok().and_then(|a| a.into_iter().nth(index));
