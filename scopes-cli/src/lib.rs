@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod check;
 pub mod citus;
+pub mod directive;
 pub mod files;
 pub mod opt;
 pub mod report;
