@@ -318,7 +318,7 @@ const RUST_PROBLEMS: [(&str, u64, u64, &str); 24] = [
     ("src/bad.rs", 5, 70, "missing-scope-filter"),
     ("src/bad.rs", 7, 16, "missing-scope-link"),
     ("src/bad.rs", 9, 51, "missing-scope-filter"),
-    ("src/bad.rs", 10, 26, "missing-scope-filter"),
+    ("src/bad.rs", 10, 42, "missing-scope-filter"),
     ("src/executor.rs", 6, 18, "dynamic-sql"),
     ("src/executor.rs", 8, 21, "dynamic-sql"),
     ("src/executor.rs", 9, 24, "dynamic-sql"),

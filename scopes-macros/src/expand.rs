@@ -14,7 +14,7 @@ use scopes_core::Dialect;
 use syn::spanned::Spanned;
 use syn::{Ident, LitByteStr, LitStr, Type};
 
-use crate::input::{Input, Kind};
+use scopes_macros_core::{Input, Kind};
 
 /// Everything the expansion needs besides the macro input.
 pub struct Plan<'a> {

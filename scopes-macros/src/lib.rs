@@ -6,7 +6,6 @@
 
 mod config;
 mod expand;
-mod input;
 mod query;
 mod scope;
 
@@ -15,7 +14,7 @@ use proc_macro::TokenStream;
 /// `scoped_query!`, `scoped_query_as!`, `scoped_query_scalar!` and their file variants.
 #[proc_macro]
 pub fn expand_query(input: TokenStream) -> TokenStream {
-    let input = syn::parse_macro_input!(input as input::Input);
+    let input = syn::parse_macro_input!(input with scopes_macros_core::Input::parse_internal);
     query::scoped(input).into()
 }
 
