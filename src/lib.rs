@@ -32,7 +32,8 @@
 #![forbid(missing_docs)]
 
 pub use scopes_runtime::{
-    Error, IntoValue, Mode, Run, RunExecute, Scope, ScopeError, Scoped, Value,
+    index, Append, Dimension, Dims, Dynamic, Error, Has, IntoValue, Mode, Run, RunExecute, Scope,
+    ScopeError, Scoped, Typed, Value,
 };
 
 /// axum 0.8 integration: the `Scope` extractor and the resolving layer (feature `axum`).
@@ -44,6 +45,6 @@ mod macros;
 /// Support for the code the macros generate. Not public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use scopes_macros::{expand_query, expand_scope};
+    pub use scopes_macros::{expand_dimensions, expand_query, expand_scope};
     pub use scopes_runtime::__private::*;
 }

@@ -8,14 +8,10 @@ use quote::quote;
 use scopes_core::render::render;
 use scopes_core::rewrite::rewrite;
 use scopes_core::{check, Dialect, Markers};
-use syn::Type;
 
 use crate::config;
 use crate::expand::{expand, fallback, Plan};
 use crate::input::{Input, Kind, Unscoped};
-
-/// Dimension types a scope value can be bound with.
-const SUPPORTED_TYPES: &[&str] = &["i64", "i32", "i16", "String"];
 
 pub fn scoped(input: Input) -> TokenStream {
     let mut dialect = None;
@@ -93,13 +89,7 @@ fn try_scoped(input: &Input, dialect_out: &mut Option<Dialect>) -> Result<TokenS
             .get(d)
             .map(String::as_str)
             .unwrap_or("i64");
-        if !SUPPORTED_TYPES.contains(&declared) {
-            return Err(format!(
-                "scopes.toml declares dimension `{d}` as `{declared}`; supported types are {}",
-                SUPPORTED_TYPES.join(", ")
-            ));
-        }
-        types.push(syn::parse_str::<Type>(declared).map_err(|e| e.to_string())?);
+        types.push(config::rust_type(d, declared)?);
     }
     let checked = cfg!(feature = "checked");
     if checked

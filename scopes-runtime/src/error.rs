@@ -43,16 +43,6 @@ pub enum ScopeError {
     },
 }
 
-impl ScopeError {
-    #[doc(hidden)]
-    pub fn __needs_one(dimension: &str, held: &'static str) -> Self {
-        ScopeError::NeedsOneValue {
-            dimension: dimension.into(),
-            held,
-        }
-    }
-}
-
 fn missing_message(dimensions: &[String]) -> String {
     let quoted: Vec<String> = dimensions.iter().map(|d| format!("\"{d}\"")).collect();
     match quoted.as_slice() {
