@@ -83,6 +83,7 @@ fn try_expand(input: &Input) -> syn::Result<TokenStream> {
         items.push(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+            #[allow(dead_code)]
             #vis enum #marker {}
 
             impl #krate::__private::Key for #marker {
