@@ -2,8 +2,10 @@
 //!
 //! Depends on sqlx only (never on the analyzer), so applications do not link the SQL parser.
 #![forbid(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "axum")]
+#[cfg_attr(docsrs, doc(cfg(feature = "axum")))]
 pub mod axum;
 mod bind;
 mod error;
