@@ -92,7 +92,7 @@ pub fn scope_and_dims<S: AsScope + ?Sized>(scope: &S) -> (&Scope, DimsOf<S::Dims
 /// for the dynamic token (its check runs with the query); for a typed token, a missing
 /// dimension is a compile error naming it ([`Has`]). Costs nothing at run time.
 #[inline(always)]
-pub fn require<K: Key, I, D: Has<K, I>>(_dims: DimsOf<D>) {}
+pub fn require<K: Key, I: crate::index::Position, D: Has<K, I>>(_dims: DimsOf<D>) {}
 
 /// The token with no dimension, for `scope!`.
 pub fn empty_scope() -> Scope {

@@ -9,8 +9,18 @@ use sqlx::{Database, Executor, FromRow};
 use crate::error::Error;
 use crate::scope::Scope;
 
-/// A query whose rows can be fetched: sqlx's query types and [`Choice`] of them.
-pub trait Run: Send + Sized {
+mod sealed {
+    /// Implemented for sqlx's query types and `Choice` only.
+    pub trait Query {}
+    impl<DB: sqlx::Database, O, A> Query for sqlx::query::QueryAs<'_, DB, O, A> {}
+    impl<DB: sqlx::Database, O, A> Query for sqlx::query::QueryScalar<'_, DB, O, A> {}
+    impl<DB: sqlx::Database, F, A> Query for sqlx::query::Map<'_, DB, F, A> {}
+    impl<DB: sqlx::Database, A> Query for sqlx::query::Query<'_, DB, A> {}
+    impl<X, Y> Query for super::Choice<X, Y> {}
+}
+
+/// A query whose rows can be fetched: sqlx's query types and [`Choice`] of them. Sealed.
+pub trait Run: sealed::Query + Send + Sized {
     /// The database.
     type Db: Database;
     /// One row of the result.
@@ -44,8 +54,8 @@ pub trait Run: Send + Sized {
         E: 'e + Executor<'c, Database = Self::Db>;
 }
 
-/// A query that can be executed for its effect (INSERT, UPDATE, DELETE).
-pub trait RunExecute: Send + Sized {
+/// A query that can be executed for its effect (INSERT, UPDATE, DELETE). Sealed.
+pub trait RunExecute: sealed::Query + Send + Sized {
     /// The database.
     type Db: Database;
     /// Executes it.

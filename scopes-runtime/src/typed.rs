@@ -58,6 +58,7 @@ pub trait Typed: Dims<Repr = Scope> {
 
 mod sealed {
     pub trait Sealed {}
+    pub trait Index {}
 }
 
 /// A tenant dimension of scopes.toml, as a type: its name and the Rust type of its values.
@@ -196,6 +197,18 @@ tuple_append!(A, B, C, D);
 
 /// Where a set holds a dimension: [`Has`]'s second parameter, inferred by the compiler.
 pub mod index {
+    /// The index types below. Sealed: no other position can be added, so [`Has`](super::Has)
+    /// cannot be implemented outside this crate.
+    pub trait Position: super::sealed::Index {}
+
+    macro_rules! sealed {
+        ($($t:ident),*) => {$(
+            impl super::sealed::Index for $t {}
+            impl Position for $t {}
+        )*};
+    }
+    sealed!(Here, Checked, Never, P0, P1, P2, P3, P4);
+
     /// The set is the marker itself.
     pub enum Here {}
     /// The token is dynamic: it may hold anything, checked at run time.
@@ -218,13 +231,13 @@ pub mod index {
 /// The dimension set `Self` holds dimension `K` (at position `I`, inferred).
 ///
 /// `K` is a marker, or the key a scoped macro declares for each dimension of its statement.
-/// Sealed: the impls here are the whole relation.
+/// Sealed (its index types are): the impls here are the whole relation.
 #[diagnostic::on_unimplemented(
     message = "the scope token `Scope<{Self}>` holds no dimension `{K}`, which this statement filters on",
     label = "this statement needs dimension `{K}`",
     note = "add the dimension to the token (`scope.with::<Marker>(value)`), pass a token that has it, or opt out for this statement with `unscoped(dimension)`"
 )]
-pub trait Has<K: crate::__private::Key, I>: Dims {}
+pub trait Has<K: crate::__private::Key, I: index::Position>: Dims {}
 
 #[diagnostic::do_not_recommend]
 impl<K: crate::__private::Key> Has<K, index::Checked> for Dynamic {}
@@ -298,7 +311,7 @@ impl<D: Typed> Scope<D> {
     /// A new token of the same type with dimension `X` (which it holds) set to one value
     /// (nested scopes: `outer.set::<Site>(2)`); `self` is unchanged.
     #[must_use]
-    pub fn set<X: Dimension, I>(&self, value: X::Value) -> Scope<D>
+    pub fn set<X: Dimension, I: index::Position>(&self, value: X::Value) -> Scope<D>
     where
         D: Has<X, I>,
     {
@@ -307,7 +320,10 @@ impl<D: Typed> Scope<D> {
 
     /// [`set`](Scope::set) with several values.
     #[must_use]
-    pub fn set_many<X: Dimension, I>(&self, values: impl IntoIterator<Item = X::Value>) -> Scope<D>
+    pub fn set_many<X: Dimension, I: index::Position>(
+        &self,
+        values: impl IntoIterator<Item = X::Value>,
+    ) -> Scope<D>
     where
         D: Has<X, I>,
     {
@@ -316,7 +332,7 @@ impl<D: Typed> Scope<D> {
 
     /// [`set`](Scope::set) to every tenant of `X`, for a stated reason.
     #[must_use]
-    pub fn set_all<X: Dimension, I>(&self, reason: impl Into<Arc<str>>) -> Scope<D>
+    pub fn set_all<X: Dimension, I: index::Position>(&self, reason: impl Into<Arc<str>>) -> Scope<D>
     where
         D: Has<X, I>,
     {
@@ -404,7 +420,7 @@ mod tests {
         type Value = String;
     }
 
-    fn has<D: Has<K, I>, K: crate::__private::Key, I>(_: &Scope<D>) {}
+    fn has<D: Has<K, I>, K: crate::__private::Key, I: index::Position>(_: &Scope<D>) {}
 
     #[test]
     fn typed_builds_like_dynamic_ok() {
