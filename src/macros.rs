@@ -8,7 +8,7 @@
 /// Without the `checked` feature it returns database rows (`sqlx::query` semantics); with it,
 /// sqlx's anonymous records, which only the checked one-value query can produce: a statement
 /// that returns rows and has other scope modes (several values, all) is refused there (use
-/// [`scoped_query_as!`] or [`scoped_query_scalar!`]).
+/// [`scoped_query_as!`](crate::scoped_query_as) or [`scoped_query_scalar!`](crate::scoped_query_scalar)).
 #[macro_export]
 macro_rules! scoped_query {
     ($($input:tt)*) => { $crate::__private::expand_query!($crate; rows; text; $($input)*) };
@@ -35,19 +35,19 @@ macro_rules! scoped_query_scalar {
     ($($input:tt)*) => { $crate::__private::expand_query!($crate; scalar; text; $($input)*) };
 }
 
-/// [`scoped_query!`] with the SQL read from a file (path relative to the crate root).
+/// [`scoped_query!`](crate::scoped_query) with the SQL read from a file (path relative to the crate root).
 #[macro_export]
 macro_rules! scoped_query_file {
     ($($input:tt)*) => { $crate::__private::expand_query!($crate; rows; file; $($input)*) };
 }
 
-/// [`scoped_query_as!`] with the SQL read from a file (path relative to the crate root).
+/// [`scoped_query_as!`](crate::scoped_query_as) with the SQL read from a file (path relative to the crate root).
 #[macro_export]
 macro_rules! scoped_query_file_as {
     ($out:ty, $($input:tt)*) => { $crate::__private::expand_query!($crate; as $out; file; $($input)*) };
 }
 
-/// [`scoped_query_scalar!`] with the SQL read from a file (path relative to the crate root).
+/// [`scoped_query_scalar!`](crate::scoped_query_scalar) with the SQL read from a file (path relative to the crate root).
 #[macro_export]
 macro_rules! scoped_query_file_scalar {
     ($($input:tt)*) => { $crate::__private::expand_query!($crate; scalar; file; $($input)*) };
