@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 use scopes_core::Config;
+use syn::Type;
 
 /// Environment variable naming another scopes.toml (relative to the crate root when relative).
 pub const CONFIG_ENV: &str = "SQLX_SCOPES_CONFIG";
@@ -15,6 +16,23 @@ pub const CONFIG_ENV: &str = "SQLX_SCOPES_CONFIG";
 pub struct Loaded {
     pub config: Config,
     pub files: Vec<PathBuf>,
+}
+
+/// Dimension types a scope value can be bound with (scopes.toml `[dimensions]` values).
+const SUPPORTED_TYPES: &[&str] = &["i64", "i32", "i16", "String"];
+
+/// The Rust type of dimension `dimension`, declared `declared` in scopes.toml: the one place
+/// that maps a declared type to the type the macros emit (the binder of `scoped_query!`, the
+/// value of `scope!`, the `Value` of a `dimensions!()` marker).
+pub fn rust_type(dimension: &str, declared: &str) -> Result<Type, String> {
+    if !SUPPORTED_TYPES.contains(&declared) {
+        return Err(format!(
+            "scopes.toml declares dimension `{dimension}` as `{declared}`; supported types are {}",
+            SUPPORTED_TYPES.join(", ")
+        ));
+    }
+    syn::parse_str::<Type>(declared)
+        .map_err(|_| format!("scopes.toml type `{declared}` is not a Rust type"))
 }
 
 type Key = (PathBuf, Vec<(PathBuf, Option<SystemTime>, u64)>);

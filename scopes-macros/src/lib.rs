@@ -5,6 +5,7 @@
 #![deny(clippy::expect_used, clippy::indexing_slicing)]
 
 mod config;
+mod dimensions;
 mod expand;
 mod query;
 mod scope;
@@ -23,4 +24,11 @@ pub fn expand_query(input: TokenStream) -> TokenStream {
 pub fn expand_scope(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as scope::Input);
     scope::expand(input).into()
+}
+
+/// `dimensions!()`: a marker type per dimension of scopes.toml, for typed scope tokens.
+#[proc_macro]
+pub fn expand_dimensions(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as dimensions::Input);
+    dimensions::expand(input).into()
 }

@@ -5,7 +5,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Expr, Ident, Token, Type};
+use syn::{Expr, Ident, Token};
 
 use crate::config;
 
@@ -91,12 +91,8 @@ fn try_expand(input: &Input) -> syn::Result<TokenStream> {
                 format!("scopes.toml declares no dimension `{name}` (declared: {known:?})"),
             )
         })?;
-        let ty: Type = syn::parse_str(declared).map_err(|_| {
-            syn::Error::new(
-                entry.dimension.span(),
-                format!("scopes.toml type `{declared}` is not a Rust type"),
-            )
-        })?;
+        let ty = config::rust_type(&name, declared)
+            .map_err(|e| syn::Error::new(entry.dimension.span(), e))?;
         // The typed `let` makes a wrong value type an ordinary type error at the value.
         calls.push(match &entry.value {
             Value::One(e) => quote_spanned! {e.span_of()=>
@@ -111,7 +107,7 @@ fn try_expand(input: &Input) -> syn::Result<TokenStream> {
     Ok(quote! {{
         use #krate as _scopes;
         #( const _: &[u8] = ::core::include_bytes!(#files); )*
-        _scopes::Scope::__empty() #(#calls)*
+        _scopes::__private::empty_scope() #(#calls)*
     }})
 }
 
