@@ -17,12 +17,36 @@ use crate::input::{Input, Kind, Unscoped};
 /// Dimension types a scope value can be bound with.
 const SUPPORTED_TYPES: &[&str] = &["i64", "i32", "i16", "String"];
 
+/// Separates the rendered diagnostics in a failure message. A NUL inside the SQL itself would
+/// only split one message in two: every part is still an error at the literal.
+const DIAGNOSTIC_SEPARATOR: &str = "\0";
+
+/// A rendered diagnostic without its leading `error`: rustc prints `error: ` before every
+/// `compile_error!`, so `error[code]: message` becomes `[code] message`.
+fn without_level(rendered: &str) -> String {
+    match rendered
+        .strip_prefix("error[")
+        .and_then(|r| r.split_once("]: "))
+    {
+        Some((code, rest)) => format!("[{code}] {rest}"),
+        None => rendered.to_string(),
+    }
+}
+
 pub fn scoped(input: Input) -> TokenStream {
     let mut dialect = None;
     match try_scoped(&input, &mut dialect) {
         Ok(tokens) => tokens,
         Err(message) => {
-            let error = syn::Error::new(input.sql.span(), message).into_compile_error();
+            // One `compile_error!` per diagnostic, each at the SQL literal.
+            let mut errors = message
+                .split(DIAGNOSTIC_SEPARATOR)
+                .map(|m| syn::Error::new(input.sql.span(), m));
+            let mut error = errors
+                .next()
+                .unwrap_or_else(|| syn::Error::new(input.sql.span(), ""));
+            error.extend(errors);
+            let error = error.into_compile_error();
             let fallback = fallback(&input, dialect);
             quote! {{ #error #fallback }}
         }
@@ -62,9 +86,9 @@ fn try_scoped(input: &Input, dialect_out: &mut Option<Dialect>) -> Result<TokenS
         let rendered: Vec<String> = report
             .all_diagnostics()
             .iter()
-            .map(|d| render(d, &sql, origin.as_deref()))
+            .map(|d| without_level(&render(d, &sql, origin.as_deref())))
             .collect();
-        return Err(rendered.join("\n\n"));
+        return Err(rendered.join(DIAGNOSTIC_SEPARATOR));
     }
     let rewritten = rewrite(&sql, config, &report)
         .map_err(|e| format!("sqlx-scopes cannot rewrite this SQL: {e}"))?;
