@@ -162,3 +162,19 @@ fn every_suggested_fix_parses_and_removes_its_diagnostic() {
         failures.join("\n\n")
     );
 }
+
+#[test]
+fn update_without_where_gets_it_after_set_and_before_returning() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cfg = config(&root.join("../scopes.toml"), Dialect::Postgres);
+    let sql = "UPDATE posts SET title = 'x', body = lower('y') RETURNING id";
+    let report = check(sql, &cfg, &Markers::None);
+    let fix = report.all_diagnostics()[0].fix.clone().expect("a fix");
+    let mut fixed = sql.to_string();
+    fixed.replace_range(fix.span, &fix.replacement);
+    assert_eq!(
+        fixed,
+        "UPDATE posts SET title = 'x', body = lower('y') WHERE posts.site_id = :site RETURNING id"
+    );
+    assert!(check(&fixed, &cfg, &Markers::None).is_scoped());
+}
