@@ -13,12 +13,36 @@ use syn::Type;
 use crate::config;
 use crate::expand::{expand, fallback, Plan};
 
+/// Separates the rendered diagnostics in a failure message. A NUL inside the SQL itself would
+/// only split one message in two: every part is still an error at the literal.
+const DIAGNOSTIC_SEPARATOR: &str = "\0";
+
+/// A rendered diagnostic without its leading `error`: rustc prints `error: ` before every
+/// `compile_error!`, so `error[code]: message` becomes `[code] message`.
+fn without_level(rendered: &str) -> String {
+    match rendered
+        .strip_prefix("error[")
+        .and_then(|r| r.split_once("]: "))
+    {
+        Some((code, rest)) => format!("[{code}] {rest}"),
+        None => rendered.to_string(),
+    }
+}
+
 pub fn scoped(input: Input) -> TokenStream {
     let mut dialect = None;
     match try_scoped(&input, &mut dialect) {
         Ok(tokens) => tokens,
         Err((span, message)) => {
-            let error = syn::Error::new(span, message).into_compile_error();
+            // One `compile_error!` per diagnostic, each at the same place.
+            let mut errors = message
+                .split(DIAGNOSTIC_SEPARATOR)
+                .map(|m| syn::Error::new(span, m));
+            let mut error = errors
+                .next()
+                .unwrap_or_else(|| syn::Error::new(span, ""));
+            error.extend(errors);
+            let error = error.into_compile_error();
             let fallback = fallback(&input, dialect);
             quote! {{ #error #fallback }}
         }
@@ -53,7 +77,7 @@ fn try_scoped(
     let checked = verify(input, &sql, config).map_err(|e| {
         (
             e.span,
-            format!("error[invalid-marker]: {}\n  = help: {}", e.message, e.help),
+            format!("[invalid-marker] {}\n  = help: {}", e.message, e.help),
         )
     })?;
     let plan = match checked.verdict {
@@ -63,9 +87,9 @@ fn try_scoped(
                 .report
                 .all_diagnostics()
                 .iter()
-                .map(|d| render(d, &sql, origin.as_deref()))
+                .map(|d| without_level(&render(d, &sql, origin.as_deref())))
                 .collect();
-            return Err(at_sql(rendered.join("\n\n")));
+            return Err(at_sql(rendered.join(DIAGNOSTIC_SEPARATOR)));
         }
         Err(Rejection::Call(message)) => return Err(at_sql(message)),
     };

@@ -1217,6 +1217,7 @@ impl<'c> Analyzer<'c> {
                 d = match (input.selection, occ.nullable) {
                     (Some(sel), false) => {
                         let r = self.range(sel.span());
+                        let r = self.where_clause(r.start);
                         let or_top = matches!(
                             strip(sel),
                             Expr::BinaryOp {
@@ -1239,7 +1240,7 @@ impl<'c> Analyzer<'c> {
                         let end = input
                             .from
                             .last()
-                            .map(|t| self.range(t.span()).end)
+                            .map(|t| self.clause_end(self.range(t.span()).end))
                             .unwrap_or(self.statement_span.end);
                         d.fix(end..end, format!(" WHERE {filter}"))
                             .help(format!("add `WHERE {filter}`"))

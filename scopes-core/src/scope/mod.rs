@@ -6,6 +6,7 @@
 
 mod expr;
 mod facts;
+mod fixes;
 mod level;
 mod names;
 mod notes;
