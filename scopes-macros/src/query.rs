@@ -38,9 +38,7 @@ pub fn scoped(input: Input) -> TokenStream {
             let mut errors = message
                 .split(DIAGNOSTIC_SEPARATOR)
                 .map(|m| syn::Error::new(span, m));
-            let mut error = errors
-                .next()
-                .unwrap_or_else(|| syn::Error::new(span, ""));
+            let mut error = errors.next().unwrap_or_else(|| syn::Error::new(span, ""));
             error.extend(errors);
             let error = error.into_compile_error();
             let fallback = fallback(&input, dialect);
