@@ -1,5 +1,6 @@
 //! Run-time cost of a scoped query against the identical hand-written sqlx query, on SQLite in
-//! memory: one value (`p.site_id = ?1`) and several values (`json_each`). `scripts/bench-runtime.sh`
+//! memory: one value (`p.site_id = ?1`) and several values (`json_each`), and a typed token
+//! (`Scope<Site>`) against the dynamic one in the same process. `scripts/bench-runtime.sh`
 //! runs this and the PostgreSQL bench and prints the ratios.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -9,6 +10,8 @@ mod interleave;
 use sqlx::sqlite::SqlitePoolOptions;
 use sqlx::FromRow;
 use sqlx_scopes::{scoped_query_as, Scope};
+
+sqlx_scopes::dimensions!();
 
 #[derive(FromRow)]
 #[allow(dead_code)]
@@ -37,6 +40,8 @@ fn bench(c: &mut Criterion) {
     });
     let one = Scope::one("site", 1);
     let many = Scope::many("site", [1, 2]);
+    let typed_one: Scope<Site> = Site::one(1);
+    let typed_many: Scope<Site> = Site::many([1, 2]);
 
     interleave::compare(
         "sqlite one",
@@ -73,6 +78,49 @@ fn bench(c: &mut Criterion) {
         },
     );
 
+    // Typed against dynamic: the same expansion binds the same values; only the compile-time
+    // check differs. ("hand-written" below is the dynamic token, "scoped" the typed one.)
+    interleave::compare(
+        "sqlite one, dynamic vs typed token",
+        &rt,
+        || {
+            scoped_query_as!(
+                Post,
+                one,
+                "SELECT p.id, p.title FROM posts p WHERE p.site_id = :site AND p.id < 20"
+            )
+            .fetch_all(&pool)
+        },
+        || {
+            scoped_query_as!(
+                Post,
+                typed_one,
+                "SELECT p.id, p.title FROM posts p WHERE p.site_id = :site AND p.id < 20"
+            )
+            .fetch_all(&pool)
+        },
+    );
+    interleave::compare(
+        "sqlite many, dynamic vs typed token",
+        &rt,
+        || {
+            scoped_query_as!(
+                Post,
+                many,
+                "SELECT p.id, p.title FROM posts p WHERE p.site_id = :site AND p.id < 20"
+            )
+            .fetch_all(&pool)
+        },
+        || {
+            scoped_query_as!(
+                Post,
+                typed_many,
+                "SELECT p.id, p.title FROM posts p WHERE p.site_id = :site AND p.id < 20"
+            )
+            .fetch_all(&pool)
+        },
+    );
+
     let mut g = c.benchmark_group("sqlite");
     g.bench_function("one/handwritten", |b| {
         b.iter(|| {
@@ -92,6 +140,19 @@ fn bench(c: &mut Criterion) {
                 scoped_query_as!(
                     Post,
                     one,
+                    "SELECT p.id, p.title FROM posts p WHERE p.site_id = :site AND p.id < 20"
+                )
+                .fetch_all(&pool),
+            )
+            .expect("query")
+        })
+    });
+    g.bench_function("one/typed", |b| {
+        b.iter(|| {
+            rt.block_on(
+                scoped_query_as!(
+                    Post,
+                    typed_one,
                     "SELECT p.id, p.title FROM posts p WHERE p.site_id = :site AND p.id < 20"
                 )
                 .fetch_all(&pool),

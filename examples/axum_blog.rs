@@ -21,6 +21,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{FromRow, SqlitePool};
 use sqlx_scopes::{scoped_query, scoped_query_as, Scope};
 
+// `Site` (and `User`) from scopes.toml: handlers take `Scope<Site>`, so a query that also needs
+// `user` does not compile in them.
+sqlx_scopes::dimensions!();
+
 /// A post as the API returns it.
 #[derive(Debug, Serialize, Deserialize, FromRow, PartialEq)]
 pub struct Post {
@@ -81,7 +85,7 @@ impl IntoResponse for AppError {
 
 type Result<T, E = AppError> = std::result::Result<T, E>;
 
-async fn list_posts(State(pool): State<SqlitePool>, scope: Scope) -> Result<Json<Vec<Post>>> {
+async fn list_posts(State(pool): State<SqlitePool>, scope: Scope<Site>) -> Result<Json<Vec<Post>>> {
     let posts = scoped_query_as!(
         Post,
         &scope,
@@ -94,7 +98,7 @@ async fn list_posts(State(pool): State<SqlitePool>, scope: Scope) -> Result<Json
 
 async fn get_post(
     State(pool): State<SqlitePool>,
-    scope: Scope,
+    scope: Scope<Site>,
     Path(id): Path<i64>,
 ) -> Result<Json<Post>> {
     scoped_query_as!(
@@ -111,7 +115,7 @@ async fn get_post(
 
 async fn create_post(
     State(pool): State<SqlitePool>,
-    scope: Scope,
+    scope: Scope<Site>,
     Json(input): Json<PostInput>,
 ) -> Result<(StatusCode, Json<Post>)> {
     let slug = input.title.to_lowercase().replace(' ', "-");
@@ -131,7 +135,7 @@ async fn create_post(
 
 async fn update_post(
     State(pool): State<SqlitePool>,
-    scope: Scope,
+    scope: Scope<Site>,
     Path(id): Path<i64>,
     Json(input): Json<PostInput>,
 ) -> Result<Json<Post>> {
@@ -152,7 +156,7 @@ async fn update_post(
 
 async fn delete_post(
     State(pool): State<SqlitePool>,
-    scope: Scope,
+    scope: Scope<Site>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
     let done = scoped_query!(
@@ -170,7 +174,7 @@ async fn delete_post(
 
 async fn list_comments(
     State(pool): State<SqlitePool>,
-    scope: Scope,
+    scope: Scope<Site>,
     Path(post_id): Path<i64>,
 ) -> Result<Json<Vec<Comment>>> {
     // 404 unless the post is in scope.
@@ -191,7 +195,7 @@ async fn list_comments(
 
 async fn create_comment(
     State(pool): State<SqlitePool>,
-    scope: Scope,
+    scope: Scope<Site>,
     Path(post_id): Path<i64>,
     Json(input): Json<CommentInput>,
 ) -> Result<(StatusCode, Json<Comment>)> {
@@ -223,7 +227,7 @@ async fn create_comment(
 
 async fn delete_comment(
     State(pool): State<SqlitePool>,
-    scope: Scope,
+    scope: Scope<Site>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode> {
     let done = scoped_query!(
@@ -252,7 +256,7 @@ async fn admin_posts(
     {
         return Err(AppError::Forbidden);
     }
-    let scope = Scope::all("site", "admin route: list the posts of every site");
+    let scope = Site::all("admin route: list the posts of every site");
     tracing::info!(?scope, "admin listing with an audited all-sites scope");
     let posts = scoped_query_as!(
         Post,
@@ -286,7 +290,8 @@ pub fn router(pool: SqlitePool, domains: HashMap<String, i64>) -> Router {
         let host = host(parts).ok_or_else(|| ScopeRejection::bad_request("missing Host header"))?;
         domains
             .get(&host.to_ascii_lowercase())
-            .map(|&site| Scope::one("site", site))
+            // The layer stores the dynamic token; `Scope<Site>` handlers check it against the type.
+            .map(|&site| Site::one(site).into_dynamic())
             .ok_or_else(|| ScopeRejection::not_found(format!("no site at {host}")))
     };
     Router::new()
@@ -324,7 +329,7 @@ pub async fn database() -> Result<SqlitePool, Box<dyn std::error::Error>> {
     .execute(&pool)
     .await?;
     for site in [1_i64, 2] {
-        let scope = Scope::one("site", site);
+        let scope = Site::one(site);
         let title = format!("Hello from site {site}");
         let slug = format!("hello-{site}");
         scoped_query!(

@@ -5,6 +5,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{FromRow, SqlitePool};
 use sqlx_scopes::{scoped_query, scoped_query_as, scoped_query_scalar, Scope};
 
+// One marker type per dimension of scopes.toml: `Site` and `User`, with their value types.
+// `Scope<Site>` in a signature says which tenant dimensions the queries inside need; a caller
+// with a token that lacks one does not compile.
+sqlx_scopes::dimensions!();
+
 #[derive(Debug, FromRow)]
 struct Post {
     id: i64,
@@ -18,7 +23,7 @@ struct Comment {
 }
 
 /// The posts of the scope's site(s): `:site` is filled from the `Scope`, never from an argument.
-async fn posts(pool: &SqlitePool, scope: &Scope) -> Result<Vec<Post>, sqlx_scopes::Error> {
+async fn posts(pool: &SqlitePool, scope: &Scope<Site>) -> Result<Vec<Post>, sqlx_scopes::Error> {
     scoped_query_as!(
         Post,
         scope,
@@ -33,7 +38,10 @@ async fn posts(pool: &SqlitePool, scope: &Scope) -> Result<Vec<Post>, sqlx_scope
 }
 
 /// Comments are scoped through their post (`comments = { site = "post_id -> posts.id" }`).
-async fn comments(pool: &SqlitePool, scope: &Scope) -> Result<Vec<Comment>, sqlx_scopes::Error> {
+async fn comments(
+    pool: &SqlitePool,
+    scope: &Scope<Site>,
+) -> Result<Vec<Comment>, sqlx_scopes::Error> {
     scoped_query_as!(
         Comment,
         scope,
@@ -59,7 +67,7 @@ async fn seed(pool: &SqlitePool) -> Result<(), sqlx_scopes::Error> {
         (2, "Chain maintenance", "Degrease, then oil sparingly."),
     ] {
         // Writes take the tenant from the scope too: this post can only land in `site`.
-        let scope = Scope::one("site", site);
+        let scope = Site::one(site);
         let slug = title.to_lowercase().replace(' ', "-");
         scoped_query!(
             scope,
@@ -103,7 +111,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     for (site, name) in [(1_i64, "Cooking"), (2, "Cycling")] {
         // In a web app this comes from the authenticated request (the host name, a session).
-        let scope = Scope::one("site", site);
+        let scope = Site::one(site);
         println!("\n== site {site} ({name})");
         for post in posts(&pool, &scope).await? {
             println!("  post #{}: {}", post.id, post.title);
@@ -114,7 +122,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     // Several tenants at once: the same query, the scope holds a set.
-    let both = Scope::many("site", [1, 2]);
+    let both = Site::many([1, 2]);
     let titles: Vec<String> = posts(&pool, &both)
         .await?
         .into_iter()
@@ -122,15 +130,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     println!("\n== sites 1 and 2: {titles:?}");
 
-    // A missing dimension is an error, never "every tenant".
+    // A missing dimension never means "every tenant". With a typed token it does not compile
+    // (`posts(&pool, &User::one(1))`: expected `&Scope<Site>`); a dynamic token, built from
+    // data at run time, gets an error before anything is sent.
     let wrong = Scope::one("user", 1);
-    println!(
-        "\n== a scope without `site`: {}",
-        posts(&pool, &wrong).await.unwrap_err()
-    );
+    let err = scoped_query_scalar!(wrong, "SELECT COUNT(*) FROM posts WHERE site_id = :site")
+        .fetch_one(&pool)
+        .await
+        .map(|n: i64| n)
+        .unwrap_err();
+    println!("\n== a dynamic scope without `site`: {err}");
 
     // An admin count across every site: explicit, with a reason that is logged on each run.
-    let admin = Scope::all("site", "admin dashboard: total post count");
+    let admin = Site::all("admin dashboard: total post count");
     let total: i64 =
         scoped_query_scalar!(admin, "SELECT COUNT(*) FROM posts WHERE site_id = :site")
             .fetch_one(&pool)

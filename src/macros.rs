@@ -8,7 +8,7 @@
 /// Without the `checked` feature it returns database rows (`sqlx::query` semantics); with it,
 /// sqlx's anonymous records, which only the checked one-value query can produce: a statement
 /// that returns rows and has other scope modes (several values, all) is refused there (use
-/// [`scoped_query_as!`] or [`scoped_query_scalar!`]).
+/// [`scoped_query_as!`](crate::scoped_query_as) or [`scoped_query_scalar!`](crate::scoped_query_scalar)).
 #[macro_export]
 macro_rules! scoped_query {
     ($($input:tt)*) => { $crate::__private::expand_query!($crate; rows; text; $($input)*) };
@@ -35,19 +35,19 @@ macro_rules! scoped_query_scalar {
     ($($input:tt)*) => { $crate::__private::expand_query!($crate; scalar; text; $($input)*) };
 }
 
-/// [`scoped_query!`] with the SQL read from a file (path relative to the crate root).
+/// [`scoped_query!`](crate::scoped_query) with the SQL read from a file (path relative to the crate root).
 #[macro_export]
 macro_rules! scoped_query_file {
     ($($input:tt)*) => { $crate::__private::expand_query!($crate; rows; file; $($input)*) };
 }
 
-/// [`scoped_query_as!`] with the SQL read from a file (path relative to the crate root).
+/// [`scoped_query_as!`](crate::scoped_query_as) with the SQL read from a file (path relative to the crate root).
 #[macro_export]
 macro_rules! scoped_query_file_as {
     ($out:ty, $($input:tt)*) => { $crate::__private::expand_query!($crate; as $out; file; $($input)*) };
 }
 
-/// [`scoped_query_scalar!`] with the SQL read from a file (path relative to the crate root).
+/// [`scoped_query_scalar!`](crate::scoped_query_scalar) with the SQL read from a file (path relative to the crate root).
 #[macro_export]
 macro_rules! scoped_query_file_scalar {
     ($($input:tt)*) => { $crate::__private::expand_query!($crate; scalar; file; $($input)*) };
@@ -61,4 +61,24 @@ macro_rules! scoped_query_file_scalar {
 #[macro_export]
 macro_rules! scope {
     ($($input:tt)*) => { $crate::__private::expand_scope!($crate; $($input)*) };
+}
+
+/// One marker type per dimension of scopes.toml, for typed scope tokens: `site = "i64"` gives
+/// `pub enum Site {}` with `Site::one(id: i64)`, `Site::many(ids)` and `Site::all(reason)`, each
+/// returning a `Scope<Site>`. Dimension names become UpperCamelCase (`org_unit`: `OrgUnit`).
+///
+/// `dimensions!();` makes the markers `pub`; `dimensions!(pub(crate));` sets their visibility.
+/// Call it once per crate, in the module the markers should live in.
+///
+/// ```
+/// sqlx_scopes::dimensions!();
+/// use sqlx_scopes::Scope;
+///
+/// let site: Scope<Site> = Site::one(1);
+/// let both: Scope<(Site, User)> = site.with::<User>(7);
+/// assert_eq!(format!("{both:?}"), "Scope { site: 1, user: 7 }");
+/// ```
+#[macro_export]
+macro_rules! dimensions {
+    ($($input:tt)*) => { $crate::__private::expand_dimensions!($crate; $($input)*); };
 }

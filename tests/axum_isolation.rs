@@ -11,7 +11,7 @@ use axum::http::{header, Request, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use http_body_util::BodyExt;
-use scopes_runtime::axum::MISSING_LAYER;
+use scopes_runtime::axum::{ScopeLayer, ScopeRejection, MISSING_LAYER};
 use serde_json::{json, Value};
 use sqlx_scopes::Scope;
 use tower::ServiceExt;
@@ -230,4 +230,29 @@ async fn extractor_without_the_layer_is_a_500_naming_the_layer() {
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
     assert_eq!(body, MISSING_LAYER);
     assert!(body.contains("ScopeLayer"));
+}
+
+#[tokio::test]
+async fn typed_extractor_checks_the_resolved_scope() {
+    use blog::{Site, User};
+    async fn site(scope: Scope<Site>) -> String {
+        format!("{scope:?}")
+    }
+    async fn site_and_user(scope: Scope<(Site, User)>) -> String {
+        format!("{scope:?}")
+    }
+    let resolver = |_: &axum::http::request::Parts| -> Result<Scope, ScopeRejection> {
+        Ok(Scope::one("site", 1))
+    };
+    let app = Router::new()
+        .route("/site", get(site))
+        .route("/both", get(site_and_user))
+        .layer(ScopeLayer::new(resolver));
+    let (status, body) = send(&app, "GET", S1, "/site", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body, "Scope { site: 1 }");
+    // The resolver gives no `user`: a server bug, answered 500, never more rows.
+    let (status, body) = send(&app, "GET", S1, "/both", None).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(body.contains("dimension \"user\""), "{body}");
 }

@@ -7,7 +7,7 @@ fn ui() {
     // trybuild builds in its own directory: point the macros at the example config.
     std::env::set_var("SQLX_SCOPES_CONFIG", format!("{root}/scopes.toml"));
     let t = trybuild::TestCases::new();
-    for category in ["filter", "write", "dimension", "argument"] {
+    for category in ["filter", "write", "dimension", "argument", "typed"] {
         t.compile_fail(format!("tests/ui/{category}/*.rs"));
     }
     t.pass("tests/ui/pass/*.rs");

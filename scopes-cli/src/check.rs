@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 use scopes_core::{Code, Config, Diagnostic, Markers, Report};
 
+use crate::directive;
+
 /// The verdict of a file or of a whole run, ordered so that the worst one wins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
@@ -167,42 +169,47 @@ pub fn check_file(path: PathBuf, config: &Config) -> FileCheck {
             };
         }
     };
-    let (markers, report) = match Markers::from_leading_comment(&sql) {
-        Ok(markers) => {
-            let markers = markers.unwrap_or_default();
-            // An analyzer bug must not lose the other files' results or exit with 101: it
-            // fails this file closed (exit 2), after the panic hook has printed the details.
-            match panic::catch_unwind(AssertUnwindSafe(|| {
-                scopes_core::check(&sql, config, &markers)
-            })) {
-                Ok(mut report) => {
-                    point_at_marker(&mut report, &sql);
-                    (markers, report)
-                }
-                Err(_) => {
-                    let error =
-                        format!("internal error: the analyzer crashed on {}", path.display());
-                    return FileCheck {
-                        path,
-                        sql,
-                        markers,
-                        error: Some(error),
-                        report: Report::default(),
-                    };
-                }
+    // A bad directive (malformed, or naming an undeclared dimension) stops the check, as a bad
+    // marker does in the macros: reported alone, at the directive.
+    let directives = match directive::read(&sql, config) {
+        Ok(directives) => directives,
+        Err(bad) => {
+            let mut diagnostic =
+                Diagnostic::new(Code::InvalidMarker, bad.message, bad.span).label(bad.label);
+            if let Some(help) = bad.help {
+                diagnostic = diagnostic.help(help);
             }
-        }
-        Err(message) => {
-            // A bad marker stops the check: checking without it would report noise.
-            let span = marker_span(&sql);
-            // The message already says what to write instead: no help line.
-            let diagnostic =
-                Diagnostic::new(Code::InvalidMarker, message, span).label("malformed marker");
             let report = Report {
                 statements: Vec::new(),
                 diagnostics: vec![diagnostic],
             };
-            (Markers::None, report)
+            return FileCheck {
+                path,
+                sql,
+                markers: Markers::None,
+                error: None,
+                report,
+            };
+        }
+    };
+    // An analyzer bug must not lose the other files' results or exit with 101: it fails this
+    // file closed (exit 2), after the panic hook has printed the details.
+    let (markers, report) = match panic::catch_unwind(AssertUnwindSafe(|| {
+        check_statements(&sql, config, &directives)
+    })) {
+        Ok((markers, mut report)) => {
+            point_at_marker(&mut report, &sql);
+            (markers, report)
+        }
+        Err(_) => {
+            let error = format!("internal error: the analyzer crashed on {}", path.display());
+            return FileCheck {
+                path,
+                sql,
+                markers: Markers::None,
+                error: Some(error),
+                report: Report::default(),
+            };
         }
     };
     FileCheck {
@@ -212,6 +219,59 @@ pub fn check_file(path: PathBuf, config: &Config) -> FileCheck {
         error: None,
         report,
     }
+}
+
+/// Checks every statement of `sql` with the directive that precedes it (between the end of the
+/// statement before and its start), or every statement with the file's `unscoped-file`. Returns
+/// the marker shown for the file (the file's, else the first statement's) and the report.
+fn check_statements(
+    sql: &str,
+    config: &Config,
+    directives: &[directive::Directive],
+) -> (Markers, Report) {
+    use directive::Directive;
+    if directives
+        .iter()
+        .any(|d| matches!(d, Directive::File { .. }))
+    {
+        return (Markers::All, scopes_core::check(sql, config, &Markers::All));
+    }
+    let mut report = scopes_core::check(sql, config, &Markers::None);
+    let mut previous_end = 0;
+    let mut by_markers: Vec<(Markers, Report)> = Vec::new();
+    let mut shown = None;
+    for index in 0..report.statements.len() {
+        let Some(span) = report.statements.get(index).map(|s| s.span.clone()) else {
+            break;
+        };
+        let markers = directives.iter().rev().find_map(|d| match d {
+            Directive::Statement { span: at, markers }
+                if at.start >= previous_end && at.end <= span.start =>
+            {
+                Some(markers.clone())
+            }
+            _ => None,
+        });
+        previous_end = span.end;
+        if index == 0 {
+            shown = markers.clone();
+        }
+        let Some(markers) = markers else {
+            continue;
+        };
+        if !by_markers.iter().any(|(m, _)| *m == markers) {
+            let other = scopes_core::check(sql, config, &markers);
+            by_markers.push((markers.clone(), other));
+        }
+        let statement = by_markers
+            .iter()
+            .find(|(m, _)| *m == markers)
+            .and_then(|(_, r)| r.statements.get(index).cloned());
+        if let (Some(statement), Some(slot)) = (statement, report.statements.get_mut(index)) {
+            *slot = statement;
+        }
+    }
+    (shown.unwrap_or_default(), report)
 }
 
 /// The analyzer gets markers as data (the macro has no comment to point at), so it reports a bad

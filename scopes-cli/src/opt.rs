@@ -45,7 +45,7 @@ pub struct CitusArgs {
     pub config: PathBuf,
 
     /// The dimension whose scope column is the distribution column (default: the one dimension
-    /// that scopes every table in [tables]).
+    /// that scopes every table in `[tables]`).
     #[arg(long, value_name = "DIMENSION")]
     pub distribute_by: Option<String>,
 }
@@ -95,7 +95,7 @@ pub struct CheckArgs {
     pub target: Option<Target>,
 
     /// With `--target citus`: the distribution dimension (default: the one dimension that scopes
-    /// every table in [tables]).
+    /// every table in `[tables]`).
     #[arg(long, value_name = "DIMENSION", requires = "target")]
     pub distribute_by: Option<String>,
 

@@ -3,30 +3,43 @@
 //! allow comment (`// scopes: allow(<reason>)`) on the same line or the line above silences it.
 //! An allow comment that silences nothing is reported as a warning.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use proc_macro2::{LineColumn, Span};
-use syn::parse::{ParseStream, Parser};
+use syn::parse::Parser;
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::visit::Visit;
-use syn::{Expr, Ident, Lit, LitStr, Token};
+use syn::{Expr, Lit, LitStr, Token};
 
-use scopes_core::{Config, Markers, Report};
+use scopes_core::{Code, Config, Markers, Report};
+use scopes_macros_core::{verify, Family, Input, Rejection};
 
 use crate::check::{is_failure, Status};
+
+mod comments;
+mod literal;
+mod macros;
+mod reexport;
+mod relevance;
 use crate::Error;
 
 /// Code of a raw sqlx call whose literal SQL is not proven scoped.
 pub const UNSCOPED_RAW_SQL: &str = "unscoped-raw-sql";
+/// Code of raw sqlx SQL that uses a scope placeholder (`:site`), which only the scoped macros bind.
+pub const UNBOUND_PLACEHOLDER: &str = "unbound-placeholder";
 /// Code of a raw sqlx call whose SQL is not a literal.
 pub const DYNAMIC_SQL: &str = "dynamic-sql";
 /// Code of an allow comment without a reason.
 pub const ALLOW_WITHOUT_REASON: &str = "allow-without-reason";
 /// Code of an allow comment that silences nothing (a warning: it does not change the exit code).
 pub const UNUSED_ALLOW: &str = "unused-allow";
+/// Code of a scoped macro call the macro itself rejects (it does not parse, or does not fit its
+/// SQL: argument count, a scope for the placeholders).
+pub const INVALID_MACRO_INPUT: &str = "invalid-macro-input";
 /// Code of a Rust file that cannot be read or parsed.
 pub const RUST_ERROR: &str = "rust-error";
 
@@ -245,6 +258,7 @@ fn nearest(path: &Path, name: &str) -> Option<PathBuf> {
 /// Checks Rust files, each with the nearest ancestor scopes.toml (or `fallback`).
 pub struct Checker<'a> {
     fallback: Option<&'a Config>,
+    reexports: Arc<reexport::Reexports>,
     configs: HashMap<PathBuf, Result<Config, String>>,
 }
 
@@ -253,8 +267,21 @@ impl<'a> Checker<'a> {
     pub fn new(fallback: Option<&'a Config>) -> Self {
         Checker {
             fallback,
+            reexports: Arc::default(),
             configs: HashMap::new(),
         }
+    }
+
+    /// Reads the workspace's re-exports of sqlx from every file of the run, before checking
+    /// any (a module that re-exports `sqlx::query` may be called from any file).
+    pub fn prepare(&mut self, paths: &[PathBuf]) {
+        let mut reexports = reexport::Reexports::default();
+        for path in paths {
+            if let Ok(source) = fs::read_to_string(path) {
+                reexports.add_file(path, &source);
+            }
+        }
+        self.reexports = Arc::new(reexports);
     }
 
     /// Checks one Rust file. Never fails: problems become findings.
@@ -314,7 +341,7 @@ impl<'a> Checker<'a> {
             },
         };
         let crate_root = nearest(path, "Cargo.toml").unwrap_or_default();
-        let mut names = Names::default();
+        let mut names = Names::new(self.reexports.clone());
         names.visit_file(&file);
         let mut visitor = Visitor {
             path: display,
@@ -394,27 +421,17 @@ struct Allow {
     used: bool,
 }
 
-/// The allow comments by 1-based line: `// scopes: allow(reason)`. Doc comments (`///`, `//!`)
-/// are not allow comments: they may show one as an example.
+/// The allow comments by 1-based line: `// scopes: allow(reason)`, in real line comments only
+/// (text in a string literal is not a comment). Doc comments (`///`, `//!`) are not allow
+/// comments: they may show one as an example.
 fn allows(source: &str) -> HashMap<usize, Allow> {
     let mut found = HashMap::new();
-    for (index, line) in source.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("///") || trimmed.starts_with("//!") {
-            continue;
-        }
-        // The last `//` that starts a `scopes:` comment (a string before it may hold `//`).
-        let Some((at, rest)) = line
-            .match_indices("//")
-            .filter(|(at, _)| !line[..*at].ends_with('/'))
-            .filter_map(|(at, _)| {
-                line[at + 2..]
-                    .trim_start_matches('/')
-                    .trim_start()
-                    .strip_prefix("scopes:")
-                    .map(|rest| (at, rest))
-            })
-            .last()
+    for comment in comments::line_comments(source) {
+        let Some(rest) = comment
+            .text
+            .trim_start_matches('/')
+            .trim_start()
+            .strip_prefix("scopes:")
         else {
             continue;
         };
@@ -427,9 +444,9 @@ fn allows(source: &str) -> HashMap<usize, Allow> {
             _ => String::new(),
         };
         found.insert(
-            index + 1,
+            comment.line,
             Allow {
-                at,
+                at: comment.at,
                 reason,
                 used: false,
             },
@@ -438,15 +455,7 @@ fn allows(source: &str) -> HashMap<usize, Allow> {
     found
 }
 
-const SCOPED: [&str; 6] = [
-    "scoped_query",
-    "scoped_query_as",
-    "scoped_query_scalar",
-    "scoped_query_file",
-    "scoped_query_file_as",
-    "scoped_query_file_scalar",
-];
-
+/// sqlx's functions that take SQL text as their first argument.
 const RAW_FUNCTIONS: [&str; 7] = [
     "query",
     "query_as",
@@ -457,6 +466,7 @@ const RAW_FUNCTIONS: [&str; 7] = [
     "raw_sql",
 ];
 
+/// The methods of sqlx's `Executor` that take SQL (or a query) after the executor.
 const EXECUTOR_METHODS: [&str; 7] = [
     "execute",
     "execute_many",
@@ -481,7 +491,9 @@ fn raw_macro(name: &str) -> Option<(usize, bool)> {
 
 /// Methods that only a sqlx query builder has in a call chain: the chain is a query, not an
 /// executor.
-const BUILDER_METHODS: [&str; 5] = [
+const BUILDER_METHODS: [&str; 7] = [
+    "separated",
+    "push_bind",
     "bind",
     "build",
     "build_query_as",
@@ -501,6 +513,9 @@ struct Binding {
     builder: bool,
     /// Bound with a type that is neither (an executor, a `Query`, ...).
     other: bool,
+    /// Bound with a type that is not sqlx's (no pool, connection, transaction or executor):
+    /// its `.execute("...")` is not sqlx's.
+    foreign: bool,
 }
 
 /// Names a file brings into play, found in a pass before the check: which bare names are sqlx's
@@ -514,6 +529,11 @@ struct Names {
     sqlx_glob: bool,
     /// `let` bindings and typed parameters, by name.
     bindings: HashMap<String, Binding>,
+    /// Names of the sqlx crate in this file: `sqlx`, `use sqlx as db`, `use sqlx::{self as s}`,
+    /// `extern crate sqlx as x`, and the workspace's public re-exports of the crate.
+    crate_aliases: HashSet<String>,
+    /// The workspace's modules that re-export sqlx's functions.
+    reexports: Arc<reexport::Reexports>,
 }
 
 impl Names {
@@ -530,8 +550,48 @@ impl Names {
         self.bindings.get(name).copied().unwrap_or_default()
     }
 
+    /// Names for a file of a workspace whose re-exports are `reexports`.
+    fn new(reexports: Arc<reexport::Reexports>) -> Names {
+        let mut crate_aliases: HashSet<String> = reexports.crate_aliases.clone();
+        crate_aliases.insert("sqlx".to_string());
+        Names {
+            crate_aliases,
+            reexports,
+            ..Names::default()
+        }
+    }
+
+    /// The sqlx function a qualified call reaches (`sqlx::query`, `db::query` after `use sqlx
+    /// as db`, `crate::db::query` where `db` re-exports it), by the call's path segments.
+    fn sqlx_path(&self, segments: &[String]) -> Option<String> {
+        let segments: Vec<&String> = segments
+            .iter()
+            .filter(|s| !matches!(s.as_str(), "crate" | "self" | "super"))
+            .collect();
+        match segments.as_slice() {
+            [] => None,
+            [one] => self.sqlx_function(one).map(str::to_string),
+            [.., module, last] => {
+                if RAW_FUNCTIONS.contains(&last.as_str())
+                    && segments[..segments.len() - 1]
+                        .iter()
+                        .any(|s| self.crate_aliases.contains(*s))
+                {
+                    return Some(last.to_string());
+                }
+                self.reexports.function(module, last).map(str::to_string)
+            }
+        }
+    }
+
     fn use_tree(&mut self, tree: &syn::UseTree, prefix: &mut Vec<String>) {
-        let from_sqlx = prefix.last().is_some_and(|p| p == "sqlx");
+        let from_sqlx = prefix
+            .last()
+            .is_some_and(|p| self.crate_aliases.contains(p));
+        let from_module = prefix
+            .last()
+            .and_then(|p| self.reexports.modules.get(p))
+            .cloned();
         match tree {
             syn::UseTree::Path(path) => {
                 prefix.push(path.ident.to_string());
@@ -542,15 +602,28 @@ impl Names {
                 let name = name.ident.to_string();
                 if from_sqlx && RAW_FUNCTIONS.contains(&name.as_str()) {
                     self.sqlx_functions.insert(name.clone(), name);
+                } else if let Some(function) = from_module.as_ref().and_then(|m| m.get(&name)) {
+                    self.sqlx_functions.insert(name, function.clone());
                 }
             }
             syn::UseTree::Rename(rename) => {
                 let name = rename.ident.to_string();
-                if from_sqlx && RAW_FUNCTIONS.contains(&name.as_str()) {
-                    self.sqlx_functions.insert(rename.rename.to_string(), name);
+                let alias = rename.rename.to_string();
+                if name == "sqlx" || (name == "self" && from_sqlx) {
+                    self.crate_aliases.insert(alias);
+                } else if from_sqlx && RAW_FUNCTIONS.contains(&name.as_str()) {
+                    self.sqlx_functions.insert(alias, name);
+                } else if let Some(function) = from_module.as_ref().and_then(|m| m.get(&name)) {
+                    self.sqlx_functions.insert(alias, function.clone());
                 }
             }
-            syn::UseTree::Glob(_) => self.sqlx_glob |= from_sqlx,
+            syn::UseTree::Glob(_) => {
+                self.sqlx_glob |= from_sqlx;
+                if let Some(module) = from_module {
+                    self.sqlx_functions
+                        .extend(module.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+            }
             syn::UseTree::Group(group) => {
                 for item in &group.items {
                     self.use_tree(item, prefix);
@@ -565,8 +638,64 @@ impl<'ast> Visit<'ast> for Names {
         self.use_tree(&item.tree, &mut Vec::new());
     }
 
+    fn visit_item_extern_crate(&mut self, item: &'ast syn::ItemExternCrate) {
+        if item.ident == "sqlx" {
+            if let Some((_, alias)) = &item.rename {
+                self.crate_aliases.insert(alias.to_string());
+            }
+        }
+    }
+
+    /// The closure of `push_values` / `push_tuples` gets a builder (`Separated`) to push on.
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        if matches!(
+            call.method.to_string().as_str(),
+            "push_values" | "push_tuples"
+        ) {
+            for arg in &call.args {
+                if let Expr::Closure(closure) = arg {
+                    if let Some(first) = closure.inputs.first() {
+                        let pat = match first {
+                            syn::Pat::Type(t) => &*t.pat,
+                            other => other,
+                        };
+                        if let syn::Pat::Ident(ident) = pat {
+                            self.bindings
+                                .entry(ident.ident.to_string())
+                                .or_default()
+                                .builder = true;
+                        }
+                    }
+                }
+            }
+        }
+        syn::visit::visit_expr_method_call(self, call);
+    }
+
     fn visit_local(&mut self, local: &'ast syn::Local) {
-        if let (syn::Pat::Ident(pat), Some(init)) = (&local.pat, &local.init) {
+        let pat = match &local.pat {
+            syn::Pat::Type(typed) => &*typed.pat,
+            other => other,
+        };
+        if let (syn::Pat::Ident(pat), Some(init)) = (pat, &local.init) {
+            // `let cache = Cache::new()`: a value of the app's own type, not an executor.
+            if let Expr::Call(call) = &*init.expr {
+                if let Expr::Path(func) = &*call.func {
+                    let segments = segment_names(&func.path);
+                    if let [.., ty, _] = segments.as_slice() {
+                        let executor =
+                            ["Pool", "Connection", "Conn", "Tx", "Transaction", "Options"]
+                                .iter()
+                                .any(|s| ty.ends_with(s));
+                        if !executor && ty.starts_with(|c: char| c.is_ascii_uppercase()) {
+                            self.bindings
+                                .entry(pat.ident.to_string())
+                                .or_default()
+                                .foreign = true;
+                        }
+                    }
+                }
+            }
             let builder = is_builder_expr(&init.expr, None);
             let string = !builder && is_string_expr(&init.expr, None);
             let entry = self.bindings.entry(pat.ident.to_string()).or_default();
@@ -582,8 +711,11 @@ impl<'ast> Visit<'ast> for Names {
             let entry = self.bindings.entry(pat.ident.to_string()).or_default();
             if is_string_type(&typed.ty) {
                 entry.string = true;
+            } else if type_names(&typed.ty, &["QueryBuilder", "Separated"]) {
+                entry.builder = true;
             } else {
                 entry.other = true;
+                entry.foreign |= !is_executor_type(&typed.ty);
             }
         }
         syn::visit::visit_pat_type(self, typed);
@@ -613,6 +745,45 @@ fn is_string_type(ty: &syn::Type) -> bool {
         }
         _ => false,
     }
+}
+
+/// Every identifier of a type (paths, generic arguments, references, trait bounds).
+fn type_idents(ty: &syn::Type, out: &mut Vec<String>) {
+    struct Idents<'a>(&'a mut Vec<String>);
+    impl<'ast> Visit<'ast> for Idents<'_> {
+        fn visit_ident(&mut self, ident: &'ast proc_macro2::Ident) {
+            self.0.push(ident.to_string());
+        }
+    }
+    Idents(out).visit_type(ty);
+}
+
+/// Whether the type names one of `names`.
+fn type_names(ty: &syn::Type, names: &[&str]) -> bool {
+    let mut idents = Vec::new();
+    type_idents(ty, &mut idents);
+    idents.iter().any(|i| names.contains(&i.as_str()))
+}
+
+/// Whether a parameter of this type may be a sqlx executor: a pool, a connection, a transaction,
+/// anything bounded by `Executor`/`Acquire`, a generic parameter, or an inferred type. Errs on
+/// the side of `true`: only a concrete type of the app's own (`&JobRunner`) is not.
+fn is_executor_type(ty: &syn::Type) -> bool {
+    if matches!(
+        ty,
+        syn::Type::Infer(_) | syn::Type::ImplTrait(_) | syn::Type::TraitObject(_)
+    ) {
+        return true;
+    }
+    let mut idents = Vec::new();
+    type_idents(ty, &mut idents);
+    idents.iter().any(|i| {
+        ["Pool", "Connection", "Conn", "Tx", "Transaction", "Executor", "Acquire", "Self"]
+            .iter()
+            .any(|s| i.ends_with(s))
+            // A generic parameter (`E`, `DB`) may be anything.
+            || (i.len() <= 2 && i.chars().all(|c| c.is_ascii_uppercase()))
+    }) || idents.is_empty()
 }
 
 /// Whether an identifier names SQL text by one of its `_`-separated segments.
@@ -650,10 +821,15 @@ fn is_string_expr(expr: &Expr, names: Option<&Names>) -> bool {
         Expr::Call(call) => match &*call.func {
             Expr::Path(func) => {
                 let segments = segment_names(&func.path);
-                segments.len() == 2 && segments[0] == "String" && segments[1] == "from"
+                (segments.len() == 2 && segments[0] == "String" && segments[1] == "from")
+                    // sqlx's way to pass run-time text as SQL, and text read at run time.
+                    || segments
+                        .last()
+                        .is_some_and(|l| l == "AssertSqlSafe" || l == "read_to_string")
             }
             _ => false,
         },
+        Expr::Try(e) => is_string_expr(&e.expr, names),
         Expr::Binary(syn::ExprBinary {
             op: syn::BinOp::Add(_),
             left,
@@ -690,7 +866,7 @@ fn is_builder_expr(expr: &Expr, names: Option<&Names>) -> bool {
         Expr::Reference(r) => is_builder_expr(&r.expr, names),
         Expr::Unary(u) => is_builder_expr(&u.expr, names),
         Expr::Macro(m) => last_ident(&m.mac.path)
-            .is_some_and(|n| raw_macro(&n).is_some() || SCOPED.contains(&n.as_str())),
+            .is_some_and(|n| raw_macro(&n).is_some() || Family::from_name(&n).is_some()),
         Expr::Call(call) => match &*call.func {
             Expr::Path(func) => {
                 let segments = segment_names(&func.path);
@@ -724,50 +900,6 @@ struct Visitor<'c> {
     invocations: Vec<Invocation>,
 }
 
-/// The parsed input of a scoped macro.
-struct ScopedInput {
-    marker_span: Option<Span>,
-    markers: Result<Markers, (Span, String)>,
-    sql: LitStr,
-}
-
-fn parse_scoped(input: ParseStream, typed: bool) -> syn::Result<ScopedInput> {
-    if typed {
-        input.parse::<syn::Type>()?;
-        input.parse::<Token![,]>()?;
-    }
-    let mut marker_span = None;
-    let markers =
-        if input.peek(Ident) && input.fork().parse::<Ident>().is_ok_and(|i| i == "unscoped") {
-            let kw: Ident = input.parse()?;
-            marker_span = Some(kw.span());
-            if input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in input);
-                let dims = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
-                let list: Vec<String> = dims.iter().map(ToString::to_string).collect();
-                if list.is_empty() {
-                    Err((kw.span(), "`unscoped()` names no dimension".to_string()))
-                } else {
-                    Markers::parse_list(&list.join(",")).map_err(|m| (kw.span(), m))
-                }
-            } else {
-                Ok(Markers::All)
-            }
-        } else {
-            input.parse::<Expr>()?;
-            Ok(Markers::None)
-        };
-    input.parse::<Token![,]>()?;
-    let sql: LitStr = input.parse()?;
-    input.parse::<proc_macro2::TokenStream>()?;
-    Ok(ScopedInput {
-        marker_span,
-        markers,
-        sql,
-    })
-}
-
 /// Where a literal's value starts in the source, and whether value offsets map 1:1 onto source.
 fn literal_origin(lit: &LitStr) -> (LineColumn, usize, bool) {
     let start = lit.span().start();
@@ -790,6 +922,54 @@ fn position(text: &str, offset: usize, origin: (usize, usize)) -> (usize, usize)
         None => (origin.0, origin.1 + before.chars().count()),
         Some(at) => (origin.0 + newlines, before[at + 1..].chars().count() + 1),
     }
+}
+
+/// Where the SQL of `report` sits (in the literal `lit`, or a whole file when `None`), and one
+/// finding per diagnostic (with an empty path: the caller knows the file).
+fn findings_of(report: &Report, sql: &str, lit: Option<&LitStr>) -> (Origin, Vec<Finding>) {
+    let origin = match lit {
+        Some(lit) => {
+            let (start, prefix, exact) = literal_origin(lit);
+            Origin::Literal {
+                line: start.line,
+                column: start.column + 1 + prefix,
+                exact,
+                token_column: start.column + 1,
+            }
+        }
+        None => Origin::File,
+    };
+    let at = Invocation {
+        path: String::new(),
+        line: 0,
+        column: 0,
+        name: String::new(),
+        markers: Markers::None,
+        sql_path: String::new(),
+        sql: sql.to_string(),
+        origin,
+        report: Report::default(),
+    };
+    // Escapes and raw strings: each value byte maps to the character that wrote it.
+    let map =
+        lit.and_then(|lit| literal::LiteralMap::new(&lit.token().to_string(), lit.span().start()));
+    let position = |offset: usize| match &map {
+        Some(map) => map.position(offset),
+        None => at.position(offset),
+    };
+    let findings = report
+        .all_diagnostics()
+        .into_iter()
+        .map(|d| {
+            Finding::of_diagnostic(
+                String::new(),
+                position(d.span.start),
+                position(d.span.end.max(d.span.start)),
+                d,
+            )
+        })
+        .collect();
+    (origin, findings)
 }
 
 impl Visitor<'_> {
@@ -837,41 +1017,7 @@ impl Visitor<'_> {
         lit: Option<&LitStr>,
     ) -> (Report, Origin, Vec<Finding>) {
         let report = scopes_core::check(sql, self.config, markers);
-        let origin = match lit {
-            Some(lit) => {
-                let (start, prefix, exact) = literal_origin(lit);
-                Origin::Literal {
-                    line: start.line,
-                    column: start.column + 1 + prefix,
-                    exact,
-                    token_column: start.column + 1,
-                }
-            }
-            None => Origin::File,
-        };
-        let at = Invocation {
-            path: String::new(),
-            line: 0,
-            column: 0,
-            name: String::new(),
-            markers: Markers::None,
-            sql_path: String::new(),
-            sql: sql.to_string(),
-            origin,
-            report: Report::default(),
-        };
-        let findings = report
-            .all_diagnostics()
-            .into_iter()
-            .map(|d| {
-                Finding::of_diagnostic(
-                    String::new(),
-                    at.position(d.span.start),
-                    at.position(d.span.end.max(d.span.start)),
-                    d,
-                )
-            })
-            .collect();
+        let (origin, findings) = findings_of(&report, sql, lit);
         (report, origin, findings)
     }
 
@@ -882,16 +1028,15 @@ impl Visitor<'_> {
             .map_err(|err| format!("cannot read {}: {err}", file.display()))
     }
 
-    fn scoped_macro(&mut self, name: &str, mac: &syn::Macro) {
-        let typed = name.ends_with("_as");
-        let parsed = (|input: ParseStream| parse_scoped(input, typed)).parse2(mac.tokens.clone());
-        let input = match parsed {
+    /// A `scoped_query*` invocation, read and judged by the macros' own front end.
+    fn scoped_macro(&mut self, name: &str, family: Family, mac: &syn::Macro) {
+        let input = match Input::parse_user(family, mac.tokens.clone()) {
             Ok(input) => input,
             Err(err) => {
                 let finding = self.at_span(
                     &self.path,
                     err.span(),
-                    "invalid-macro-input",
+                    INVALID_MACRO_INPUT,
                     format!("cannot parse `{name}!`: {err}"),
                     true,
                 );
@@ -899,15 +1044,7 @@ impl Visitor<'_> {
                 return;
             }
         };
-        let markers = match input.markers {
-            Ok(markers) => markers,
-            Err((span, message)) => {
-                let finding = self.at_span(&self.path, span, "invalid-marker", message, true);
-                self.findings.push(finding);
-                return;
-            }
-        };
-        let (sql_path, sql, lit) = if name.contains("_file") {
+        let (sql_path, sql, lit) = if family.file {
             match self.read_sql_file(&input.sql) {
                 Ok((path, text)) => (path, text, None),
                 Err(message) => {
@@ -920,23 +1057,35 @@ impl Visitor<'_> {
         } else {
             (self.path.clone(), input.sql.value(), Some(&input.sql))
         };
-        let (report, origin, mut found) = self.analyze(&sql, &markers, lit);
+        // As in the macro, a bad marker stops the check: reported at the marker, alone.
+        let checked = match verify(&input, &sql, self.config) {
+            Ok(checked) => checked,
+            Err(err) => {
+                let finding = self.at_span(
+                    &self.path,
+                    err.span,
+                    Code::InvalidMarker.as_str(),
+                    err.message,
+                    true,
+                );
+                self.findings.push(finding);
+                return;
+            }
+        };
+        let (origin, mut found) = findings_of(&checked.report, &sql, lit);
         for finding in &mut found {
             finding.path.clone_from(&sql_path);
         }
-        // As in the macro, a bad marker stops the check: report it at the marker, alone.
-        let invalid: Vec<Finding> = found
-            .iter()
-            .filter(|f| f.code == "invalid-marker")
-            .map(|f| match input.marker_span {
-                Some(span) => self.at_span(&self.path, span, &f.code, f.message.clone(), true),
-                None => f.clone(),
-            })
-            .collect();
-        if invalid.is_empty() {
-            self.findings.extend(found);
-        } else {
-            self.findings.extend(invalid);
+        self.findings.extend(found);
+        if let Err(Rejection::Call(message)) = &checked.verdict {
+            let finding = self.at_span(
+                &self.path,
+                input.sql.span(),
+                INVALID_MACRO_INPUT,
+                format!("`{name}!` does not compile: {message}"),
+                true,
+            );
+            self.findings.push(finding);
         }
         let start = mac.path.span().start();
         self.invocations.push(Invocation {
@@ -944,12 +1093,47 @@ impl Visitor<'_> {
             line: start.line,
             column: start.column + 1,
             name: name.to_string(),
-            markers,
+            markers: checked.markers,
             sql_path,
             sql,
             origin,
-            report,
+            report: checked.report,
         });
+    }
+
+    /// Whether the receiver is a name bound with a type of the app's own (not an executor).
+    fn is_foreign(&self, receiver: &Expr) -> bool {
+        match receiver {
+            Expr::Paren(e) => self.is_foreign(&e.expr),
+            Expr::Reference(r) => self.is_foreign(&r.expr),
+            Expr::Unary(u) => self.is_foreign(&u.expr),
+            Expr::Path(path) => path.path.get_ident().is_some_and(|i| {
+                let binding = self.names.binding(&i.to_string());
+                binding.foreign && !binding.builder && !binding.string
+            }),
+            _ => false,
+        }
+    }
+
+    /// Tokens of a macro that are not a list of expressions (a `macro_rules!` body, a DSL):
+    /// read as statements or items when they parse, else searched for sqlx paths, each a
+    /// finding (the SQL such a macro runs cannot be read).
+    fn macro_tokens(&mut self, tokens: proc_macro2::TokenStream) {
+        let braced = proc_macro2::TokenStream::from(proc_macro2::TokenTree::Group(
+            proc_macro2::Group::new(proc_macro2::Delimiter::Brace, tokens.clone()),
+        ));
+        if let Ok(block) = syn::parse2::<syn::Block>(braced) {
+            self.visit_block(&block);
+        } else if let Ok(file) = syn::parse2::<syn::File>(tokens.clone()) {
+            self.visit_file(&file);
+        } else {
+            for (what, span) in macros::sqlx_paths(tokens, &self.names.crate_aliases) {
+                let finding = self.dynamic(&what, span);
+                if !self.allowed(span.start().line) {
+                    self.findings.push(finding);
+                }
+            }
+        }
     }
 
     /// A raw sqlx site whose SQL argument is `arg`: literal SQL is checked, anything else is
@@ -976,21 +1160,45 @@ impl Visitor<'_> {
             },
             other => return Some(self.dynamic(what, other.span())),
         };
-        let (path, mut found) = if file {
+        let (path, text, lit) = if file {
             match self.read_sql_file(lit) {
-                Ok((path, text)) => (path, self.analyze(&text, &Markers::None, None).2),
+                Ok((path, text)) => (path, text, None),
                 Err(message) => {
                     return Some(self.at_span(&self.path, lit.span(), RUST_ERROR, message, true))
                 }
             }
         } else {
-            (
-                self.path.clone(),
-                self.analyze(&lit.value(), &Markers::None, Some(lit)).2,
-            )
+            (self.path.clone(), lit.value(), Some(lit))
         };
-        if found.is_empty() {
+        // Raw SQL is never bound a scope: it is safe when it names nothing scoped.
+        if !relevance::touches_scope(&text, self.config) {
             return None;
+        }
+        let (report, _, mut found) = self.analyze(&text, &Markers::None, lit);
+        if found.is_empty() {
+            // Proven scoped, but through a scope placeholder that nothing binds outside the
+            // scoped macros (sqlx sends `:site` as is, or the driver rejects it).
+            let used = report
+                .statements
+                .iter()
+                .flat_map(|s| &s.placeholders)
+                .next()?;
+            let diagnostic = scopes_core::Diagnostic::new(
+                Code::MissingScopeFilter,
+                format!(
+                    "the scope placeholder `:{}` is bound only by the scoped macros; here nothing binds it",
+                    used.dimension
+                ),
+                used.span.clone(),
+            );
+            let only = Report {
+                statements: Vec::new(),
+                diagnostics: vec![diagnostic],
+            };
+            found = findings_of(&only, &text, lit).1;
+            if let Some(first) = found.first_mut() {
+                first.code = UNBOUND_PLACEHOLDER.to_string();
+            }
         }
         let mut finding = found.swap_remove(0);
         finding.path = path;
@@ -998,7 +1206,9 @@ impl Visitor<'_> {
             "`{what}` bypasses the scoped macros and its SQL is not proven scoped: {} ({}); use `scoped_query!`, or mark the site `// scopes: allow(<reason>)`",
             finding.message, finding.code
         );
-        finding.code = UNSCOPED_RAW_SQL.to_string();
+        if finding.code != UNBOUND_PLACEHOLDER {
+            finding.code = UNSCOPED_RAW_SQL.to_string();
+        }
         finding.level = Level::Error;
         Some(finding)
     }
@@ -1026,12 +1236,25 @@ fn segment_names(path: &syn::Path) -> Vec<String> {
 impl<'ast> Visit<'ast> for Visitor<'_> {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         let name = last_ident(&mac.path).unwrap_or_default();
-        if SCOPED.contains(&name.as_str()) {
-            self.scoped_macro(&name, mac);
-        } else if let Some((index, file)) = raw_macro(&name) {
+        if let Some(family) = Family::from_name(&name) {
+            self.scoped_macro(&name, family, mac);
+        } else if let Some((index, file)) = raw_macro(&name).filter(|_| {
+            // `other_crate::query!` is not sqlx's: a qualified macro is when its path goes
+            // through the sqlx crate.
+            let segments = segment_names(&mac.path);
+            segments.len() == 1
+                || segments[..segments.len() - 1]
+                    .iter()
+                    .any(|s| self.names.crate_aliases.contains(s))
+        }) {
             let args = Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone());
             let arg = args.ok().and_then(|a| a.into_iter().nth(index));
             self.raw_site(&format!("{name}!"), mac.path.span(), arg.as_ref(), file);
+        } else if name == "macro_rules" {
+            // A helper macro's bodies, its metavariables read as plain names.
+            for body in macros::rule_bodies(mac.tokens.clone()) {
+                self.macro_tokens(body);
+            }
         } else if let Ok(args) =
             Punctuated::<Expr, Token![,]>::parse_terminated.parse2(mac.tokens.clone())
         {
@@ -1039,6 +1262,8 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             for arg in &args {
                 self.visit_expr(arg);
             }
+        } else {
+            self.macro_tokens(mac.tokens.clone());
         }
         syn::visit::visit_macro(self, mac);
     }
@@ -1050,15 +1275,23 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
             let what = segments.join("::");
             // `sqlx::query(..)` always; a bare `query(..)` only when the file imports it from
             // sqlx (by name, renamed, or `use sqlx::*`): otherwise it is some other `query`.
-            let raw_function = match segments.len() {
-                1 => self.names.sqlx_function(last).is_some(),
-                _ => RAW_FUNCTIONS.contains(&last) && segments[0] == "sqlx",
-            };
-            let builder = last == "new"
-                && segments.len() >= 2
-                && segments[segments.len() - 2] == "QueryBuilder";
+            let raw_function = self.names.sqlx_path(&segments).is_some();
+            let second_last = segments
+                .len()
+                .checked_sub(2)
+                .and_then(|i| segments.get(i))
+                .map(String::as_str);
+            let builder =
+                matches!(last, "new" | "with_arguments") && second_last == Some("QueryBuilder");
             if raw_function || builder {
                 self.raw_site(&what, call.span(), call.args.first(), false);
+            } else if EXECUTOR_METHODS.contains(&last) && second_last == Some("Executor") {
+                // The fully qualified trait call: `sqlx::Executor::execute(&mut *tx, "...")`.
+                if let Some(arg) = call.args.iter().nth(1) {
+                    if !is_builder_expr(arg, Some(&self.names)) {
+                        self.raw_site(&what, call.span(), Some(arg), false);
+                    }
+                }
             }
         }
         syn::visit::visit_expr_call(self, call);
@@ -1070,9 +1303,23 @@ impl<'ast> Visit<'ast> for Visitor<'_> {
     /// that is a builder, or an argument that does not look like text, is skipped.
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let method = call.method.to_string();
-        if EXECUTOR_METHODS.contains(&method.as_str())
+        let builder_receiver = is_builder_expr(&call.receiver, Some(&self.names));
+        if matches!(method.as_str(), "push" | "push_unseparated")
             && call.args.len() == 1
-            && !is_builder_expr(&call.receiver, Some(&self.names))
+            && builder_receiver
+        {
+            // Every fragment a `QueryBuilder` pushes is SQL; one that is not a literal is
+            // dynamic SQL.
+            self.raw_site(
+                &format!("QueryBuilder::{method}"),
+                call.method.span(),
+                call.args.first(),
+                false,
+            );
+        } else if EXECUTOR_METHODS.contains(&method.as_str())
+            && call.args.len() == 1
+            && !builder_receiver
+            && !self.is_foreign(&call.receiver)
         {
             if let Some(arg) = call.args.first() {
                 let literal = matches!(
@@ -1120,7 +1367,7 @@ mod tests {
 
     fn names(source: &str) -> Names {
         let file = syn::parse_file(source).expect("a test source parses");
-        let mut names = Names::default();
+        let mut names = Names::new(Arc::default());
         names.visit_file(&file);
         names
     }

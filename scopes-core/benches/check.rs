@@ -12,6 +12,8 @@
 //!
 //! The allocator is mimalloc, as in the `scopes` binary; the proc macros run inside rustc,
 //! which brings its own fast allocator.
+// A test crate: unwrap and panic are how it fails (the workspace denies them in library code).
+#![allow(clippy::unwrap_used, clippy::panic)]
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

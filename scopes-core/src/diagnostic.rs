@@ -4,96 +4,95 @@ use std::fmt;
 use std::ops::Range;
 use std::str::FromStr;
 
-/// What kind of problem a diagnostic reports. Displayed in kebab-case (`missing-scope-filter`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum Code {
+/// The one table of diagnostic codes: variant, kebab-case name, one-line description. The enum,
+/// [`Code::ALL`], [`Code::as_str`], [`Code::description`] and `FromStr` are generated from it.
+macro_rules! codes {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal, $description:literal;)*) => {
+        /// What kind of problem a diagnostic reports. Displayed in kebab-case
+        /// (`missing-scope-filter`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum Code {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in a stable order (for documentation and SARIF rule lists).
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The kebab-case name of the code.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+
+            /// A one-line description of what the code reports (SARIF's rule text, docs).
+            pub fn description(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $description,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
     /// A scoped table is read or written without a filter on its scope column.
-    MissingScopeFilter,
+    MissingScopeFilter = "missing-scope-filter",
+        "A scoped table is read or written without a filter on its scope column";
     /// A foreign-key-scoped table is not linked to a parent occurrence that is proven in scope.
-    MissingScopeLink,
+    MissingScopeLink = "missing-scope-link",
+        "A foreign-key-scoped table is not linked to a parent row proven in scope";
     /// An INSERT does not set a scope column from the scope placeholder.
-    InsertScopeColumn,
+    InsertScopeColumn = "insert-scope-column",
+        "An INSERT does not set a scope column from the scope placeholder";
     /// An INSERT into a foreign-key-scoped table does not prove that the parent row is in scope.
-    InsertParentNotProven,
+    InsertParentNotProven = "insert-parent-not-proven",
+        "An INSERT into a foreign-key-scoped table does not prove its parent row is in scope";
     /// An UPDATE (or upsert) sets a scope column to something other than the placeholder.
-    ScopeColumnWrite,
+    ScopeColumnWrite = "scope-column-write",
+        "A write sets a scope column to something other than the scope placeholder";
     /// An UPDATE changes a key that a foreign-key scope rule points at.
-    ScopeKeyWrite,
+    ScopeKeyWrite = "scope-key-write",
+        "An UPDATE changes a key that a foreign-key scope rule points at";
     /// An upsert or REPLACE whose conflict can hit another tenant's row.
-    UnsafeUpsert,
+    UnsafeUpsert = "unsafe-upsert",
+        "An upsert or REPLACE whose conflict can hit another tenant's row";
     /// A write stores a foreign key to a scoped table without proving the referenced row is in
     /// scope: the row would reference another tenant's row.
-    CrossTenantReference,
+    CrossTenantReference = "cross-tenant-reference",
+        "A write stores a reference to a scoped row not proven in scope";
     /// A view over scoped tables that is not itself listed in `[tables]`.
-    UnscopedView,
+    UnscopedView = "unscoped-view",
+        "A view over scoped tables that scopes.toml does not list";
     /// A call to a function defined in the migrations: its body can read any table.
-    OpaqueFunction,
+    OpaqueFunction = "opaque-function",
+        "A call to a function defined in the migrations, whose body can read any table";
     /// A table the schema does not know.
-    UnknownTable,
-    /// A column that cannot be resolved to exactly one table.
-    AmbiguousColumn,
+    UnknownTable = "unknown-table",
+        "A table the schema does not know";
     /// A placeholder names a dimension that scopes.toml does not declare.
-    UnknownDimension,
+    UnknownDimension = "unknown-dimension",
+        "A placeholder names a dimension that scopes.toml does not declare";
     /// SQL that the analyzer does not understand well enough to prove; rejected, never skipped.
-    UnsupportedSql,
+    UnsupportedSql = "unsupported-sql",
+        "SQL the checker cannot prove scoped, rejected rather than skipped";
     /// SQL that does not parse.
-    SyntaxError,
+    SyntaxError = "syntax-error",
+        "SQL that does not parse";
     /// The statement is too deeply nested or too large to analyze in bounded time.
-    TooComplex,
+    TooComplex = "too-complex",
+        "A statement too deeply nested or too large to analyze in bounded time";
     /// An `unscoped(...)` marker names a dimension that scopes.toml does not declare.
-    InvalidMarker,
+    InvalidMarker = "invalid-marker",
+        "An unscoped(...) marker names a dimension that scopes.toml does not declare";
     /// With `--target citus`: a scoped statement that Citus cannot route to one shard.
-    NotSingleShard,
+    NotSingleShard = "not-single-shard",
+        "A scoped statement that Citus cannot route to one shard";
 }
 
 impl Code {
-    /// Every code, in a stable order (for documentation and SARIF rule lists).
-    pub const ALL: &'static [Code] = &[
-        Code::MissingScopeFilter,
-        Code::MissingScopeLink,
-        Code::InsertScopeColumn,
-        Code::InsertParentNotProven,
-        Code::ScopeColumnWrite,
-        Code::ScopeKeyWrite,
-        Code::UnsafeUpsert,
-        Code::CrossTenantReference,
-        Code::UnscopedView,
-        Code::OpaqueFunction,
-        Code::UnknownTable,
-        Code::AmbiguousColumn,
-        Code::UnknownDimension,
-        Code::UnsupportedSql,
-        Code::SyntaxError,
-        Code::TooComplex,
-        Code::InvalidMarker,
-        Code::NotSingleShard,
-    ];
-
-    /// The kebab-case name of the code.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::MissingScopeFilter => "missing-scope-filter",
-            Code::MissingScopeLink => "missing-scope-link",
-            Code::InsertScopeColumn => "insert-scope-column",
-            Code::InsertParentNotProven => "insert-parent-not-proven",
-            Code::ScopeColumnWrite => "scope-column-write",
-            Code::ScopeKeyWrite => "scope-key-write",
-            Code::UnsafeUpsert => "unsafe-upsert",
-            Code::CrossTenantReference => "cross-tenant-reference",
-            Code::UnscopedView => "unscoped-view",
-            Code::OpaqueFunction => "opaque-function",
-            Code::UnknownTable => "unknown-table",
-            Code::AmbiguousColumn => "ambiguous-column",
-            Code::UnknownDimension => "unknown-dimension",
-            Code::UnsupportedSql => "unsupported-sql",
-            Code::SyntaxError => "syntax-error",
-            Code::TooComplex => "too-complex",
-            Code::InvalidMarker => "invalid-marker",
-            Code::NotSingleShard => "not-single-shard",
-        }
-    }
-
     /// Whether the code means "the SQL could not be analyzed" (exit 2 in the CLI) rather than
     /// "the SQL is not scoped" (exit 1).
     pub fn is_analysis_failure(self) -> bool {
@@ -201,6 +200,23 @@ mod tests {
         for code in Code::ALL {
             assert_eq!(code.as_str().parse::<Code>(), Ok(*code));
         }
+    }
+
+    #[test]
+    fn code_table_ok() {
+        let mut names = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(names.insert(code.as_str()), "{code} listed twice");
+            assert!(!code.description().is_empty(), "{code} has no description");
+            assert_eq!(code.to_string(), code.as_str());
+            assert!(
+                code.as_str()
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{code}"
+            );
+        }
+        assert_eq!(names.len(), 17);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use sqlparser::ast::Statement;
 use sqlparser::dialect::{Dialect as SqlDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::{Parser, ParserError};
-use sqlparser::tokenizer::Location;
+use sqlparser::tokenizer::{Location, Token, Tokenizer};
 
 use crate::config::Dialect;
 use crate::diagnostic::{Code, Diagnostic};
@@ -51,10 +51,10 @@ pub fn parse(sql: &str, dialect: Dialect) -> Result<Vec<Statement>, Box<Diagnost
     parser
         .try_with_sql(sql)
         .and_then(|mut p| p.parse_statements())
-        .map_err(|e| Box::new(parse_error(sql, e)))
+        .map_err(|e| Box::new(parse_error(sql, dialect, e)))
 }
 
-fn parse_error(sql: &str, error: ParserError) -> Diagnostic {
+fn parse_error(sql: &str, dialect: Dialect, error: ParserError) -> Diagnostic {
     let (code, text) = match &error {
         ParserError::RecursionLimitExceeded => (
             Code::TooComplex,
@@ -64,22 +64,61 @@ fn parse_error(sql: &str, error: ParserError) -> Diagnostic {
             (Code::SyntaxError, m.clone())
         }
     };
-    let at = location_in_message(&text)
-        .and_then(|loc| LineIndex::new(sql).offset(loc))
-        .unwrap_or(0);
-    let end = sql[at..]
-        .char_indices()
-        .find(|(_, c)| c.is_whitespace())
-        .map(|(i, _)| at + i)
-        .unwrap_or(sql.len());
+    let located = location_in_message(&text).and_then(|loc| LineIndex::new(sql).offset(loc));
+    let span = match located {
+        Some(at) => {
+            let end = sql[at..]
+                .char_indices()
+                .find(|(_, c)| c.is_whitespace())
+                .map(|(i, _)| at + i)
+                .unwrap_or(sql.len());
+            at..end
+        }
+        // sqlparser gives no location for the end of the input: point after the last token
+        // (trailing blanks and comments are not the statement).
+        None if text.ends_with("found: EOF") => {
+            let end = end_of_last_token(sql, dialect);
+            end..end
+        }
+        None => {
+            let start = sql.len() - sql.trim_start().len();
+            let end = sql[start..]
+                .char_indices()
+                .find(|(_, c)| c.is_whitespace())
+                .map(|(i, _)| start + i)
+                .unwrap_or(sql.len());
+            start..end
+        }
+    };
+    let label = if span.is_empty() {
+        "the statement ends here"
+    } else {
+        "here"
+    };
     // Drop sqlparser's own " at Line: X, Column: Y": the renderer shows the position.
     let message = match text.find(" at Line: ") {
         Some(i) => text[..i].to_string(),
         None => text,
     };
-    Diagnostic::new(code, format!("the SQL does not parse: {message}"), at..end)
-        .label("here")
+    Diagnostic::new(code, format!("the SQL does not parse: {message}"), span)
+        .label(label)
         .help("fix the syntax; SQL that does not parse is never accepted")
+}
+
+/// The byte offset just after the last token of `sql` that is not a blank or a comment (the
+/// end of the trimmed text when it does not tokenize).
+fn end_of_last_token(sql: &str, dialect: Dialect) -> usize {
+    let fallback = sql.trim_end().len();
+    let Ok(tokens) = Tokenizer::new(sql_dialect(dialect), sql).tokenize_with_location() else {
+        return fallback;
+    };
+    let index = LineIndex::new(sql);
+    tokens
+        .iter()
+        .rev()
+        .find(|t| !matches!(t.token, Token::Whitespace(_) | Token::EOF))
+        .and_then(|t| index.offset(t.span.end))
+        .unwrap_or(fallback)
 }
 
 /// Finds "Line: X, Column: Y" in a sqlparser error message.
@@ -106,6 +145,23 @@ mod tests {
         assert_eq!(d.code, Code::SyntaxError);
         assert_eq!(&sql[d.span.clone()], ")");
         assert!(d.span.start > 9, "{d:?}");
+    }
+
+    #[test]
+    fn parse_error_at_end_of_input_points_after_last_token() {
+        for (sql, before) in [
+            ("SELECT * FROM posts WHERE", "WHERE"),
+            ("SELECT * FROM posts WHERE\n", "WHERE"),
+            ("SELECT *\nFROM posts\nWHERE  -- the filter\n", "WHERE"),
+            ("SELECT 1; SELECT 'é' FROM posts WHERE /* x */", "WHERE"),
+            ("SELECT (1", "(1"),
+        ] {
+            let d = parse(sql, Dialect::Postgres).unwrap_err();
+            assert_eq!(d.code, Code::SyntaxError, "{sql}");
+            assert!(d.message.ends_with("found: EOF"), "{d:?}");
+            let end = sql.rfind(before).unwrap() + before.len();
+            assert_eq!(d.span, end..end, "{sql:?}");
+        }
     }
 
     #[test]

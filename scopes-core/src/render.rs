@@ -287,6 +287,62 @@ mod tests {
         insta::assert_snapshot!("render_span_after_newline", render(&d, sql, None));
     }
 
+    /// The first diagnostic of the real check of `sql` (parse errors included), rendered.
+    fn checked(sql: &str, dialect: crate::Dialect) -> String {
+        let config = crate::Config::new(
+            dialect,
+            [("site".to_string(), crate::KeyType::I64.into())].into(),
+            [(
+                "posts".to_string(),
+                crate::TableScope {
+                    table: "posts".into(),
+                    rules: [(
+                        "site".to_string(),
+                        crate::ScopeRule::Column("site_id".into()),
+                    )]
+                    .into(),
+                },
+            )]
+            .into(),
+            None,
+        );
+        let report = crate::check(sql, &config, &crate::Markers::None);
+        let diags = report.all_diagnostics();
+        assert!(!diags.is_empty(), "{sql} was accepted");
+        render(diags[0], sql, Some("q.sql"))
+    }
+
+    #[test]
+    fn render_parsed_end_of_input_ok() {
+        let rendered = checked("SELECT * FROM posts WHERE", crate::Dialect::Sqlite);
+        assert!(rendered.contains("q.sql:1:26"), "{rendered}");
+        insta::assert_snapshot!(rendered);
+    }
+
+    #[test]
+    fn render_parsed_end_of_input_multi_line_ok() {
+        let sql = "SELECT p.id\nFROM posts p\nWHERE p.site_id = :site AND  -- more to come\n\n";
+        let rendered = checked(sql, crate::Dialect::Postgres);
+        assert!(rendered.contains("q.sql:3:28"), "{rendered}");
+        insta::assert_snapshot!(rendered);
+    }
+
+    #[test]
+    fn render_parsed_error_at_token_ok() {
+        let sql = "SELECT p.id\nFROM posts p WHERE ) AND p.site_id = :site";
+        let rendered = checked(sql, crate::Dialect::Mysql);
+        assert!(rendered.contains("q.sql:2:20"), "{rendered}");
+        insta::assert_snapshot!(rendered);
+    }
+
+    #[test]
+    fn render_parsed_missing_filter_ok() {
+        let sql = "SELECT p.id FROM posts p WHERE p.published";
+        let rendered = checked(sql, crate::Dialect::Sqlite);
+        assert!(rendered.contains("q.sql:1:18"), "{rendered}");
+        insta::assert_snapshot!(rendered);
+    }
+
     #[test]
     fn render_empty_span_ok() {
         let sql = "SELECT id FROM posts";

@@ -1,6 +1,7 @@
 //! The differential test on PostgreSQL (postgres dialect). Needs a server:
 //! `DIFFTEST_DATABASE_URL`, or postgres://postgres@127.0.0.1:5432/test. Fails when it is
-//! unreachable under CI=true, and says it skipped otherwise.
+//! unreachable under CI (any non-empty `CI`), and otherwise says, past the test harness's
+//! capture, that it did not run.
 
 use scopes_difftest::gen::Flavor;
 use scopes_difftest::oracle::Oracle;
@@ -15,11 +16,19 @@ fn no_accepted_statement_leaks_on_postgres() {
     let config = runner::load_config(Flavor::Postgres).expect("scopes-postgres.toml loads");
     let mut oracle = match Oracle::postgres(&url, config) {
         Ok(o) => o,
-        Err(e) if std::env::var("CI").as_deref() != Ok("true") => {
-            println!("skipped: PostgreSQL not reachable at {url} ({e})");
+        Err(e) if std::env::var("CI").is_ok_and(|v| !v.is_empty()) => {
+            panic!("PostgreSQL not reachable at {url} under CI: {e}")
+        }
+        Err(e) => {
+            use std::io::Write;
+            // Written to stderr directly: the harness captures `eprintln!` of passing tests.
+            let _ = writeln!(
+                std::io::stderr(),
+                "\nNOTICE: the PostgreSQL differential test did NOT run: {url} unreachable ({e}); \
+                 set CI=true to make this fail\n"
+            );
             return;
         }
-        Err(e) => panic!("PostgreSQL not reachable at {url} under CI=true: {e}"),
     };
     let stats = runner::run(&mut oracle, SEEDS, 40, 0, |_| {});
     println!("postgres: {}", stats.summary());

@@ -14,7 +14,7 @@ use scopes_core::Dialect;
 use syn::spanned::Spanned;
 use syn::{Ident, LitByteStr, LitStr, Type};
 
-use crate::input::{Input, Kind};
+use scopes_macros_core::{Input, Kind};
 
 /// Everything the expansion needs besides the macro input.
 pub struct Plan<'a> {
@@ -200,7 +200,7 @@ fn compact(plan: &Plan) -> Option<TokenStream> {
         });
     let (scope_setup, scope_arg) = match &input.scope {
         Some(scope) => (
-            scope_binding(scope, &scope_var),
+            scope_binding(plan, scope, &scope_var),
             quote!(::core::option::Option::Some(#scope_var)),
         ),
         None => (TokenStream::new(), quote!(::core::option::Option::None)),
@@ -250,12 +250,42 @@ fn arg_bindings(input: &Input) -> (Vec<Ident>, TokenStream) {
     (vars, lets)
 }
 
-/// Binds the scope argument to `var` as a `&Scope`.
-fn scope_binding(scope: &syn::Expr, var: &Ident) -> TokenStream {
+/// Binds the scope argument to `var` as a `&Scope`, after requiring, per dimension the
+/// statement filters on, that the token's type holds it: nothing for the dynamic token (its
+/// check runs with the query); a compile error at the SQL naming the dimension for a typed
+/// token that lacks it. Each dimension gets a local key type named after it, so the error reads
+/// "holds no dimension `site`".
+fn scope_binding(plan: &Plan, scope: &syn::Expr, var: &Ident) -> TokenStream {
+    let sql_span = plan.input.sql.span();
+    let dims_var = local("__dims");
+    let at_sql = Ident::new("__dims", Span::mixed_site().located_at(sql_span));
+    let requires = plan.rewritten.dimensions.iter().map(|d| {
+        // Not a valid identifier (cannot happen for a declared dimension): no compile-time check.
+        let Ok(key) = syn::parse_str::<Ident>(d) else {
+            return TokenStream::new();
+        };
+        let key = Ident::new(&key.to_string(), sql_span);
+        quote_spanned! {sql_span=>
+            {
+                #[allow(non_camel_case_types, dead_code)]
+                enum #key {}
+                impl _scopes::__private::Key for #key {
+                    type Id = _scopes::__private::Id<{ _scopes::__private::dimension_id(#d) }>;
+                }
+                _scopes::__private::require::<#key, _, _>(#at_sql);
+            }
+        }
+    });
+    // One span for the call and the pattern: an argument that is not a scope is then one error
+    // (rustc reports a predicate once per span), not one more for the pattern's type.
+    let split = quote_spanned! {Span::mixed_site()=>
+        let (#var, #dims_var) = _scopes::__private::scope_and_dims(#var);
+    };
     quote! {
         // `let x = &(expr)` extends a temporary scope (`Scope::one(..)`) to the block.
         let #var = &(#scope);
-        let #var: &_scopes::Scope = _scopes::__private::as_scope(#var);
+        #split
+        #( #requires )*
     }
 }
 
@@ -318,7 +348,7 @@ fn spelled_out(plan: &Plan) -> TokenStream {
                     Mode::Many => "several values",
                     _ => "all",
                 };
-                quote! { #i => ::core::result::Result::Err(_scopes::ScopeError::__needs_one(#dim, #held).into()) }
+                quote! { #i => ::core::result::Result::Err(_scopes::__private::needs_one(#dim, #held).into()) }
             }
             Ok(v) => {
                 let sql = LitStr::new(&v.sql, input.sql.span());
@@ -355,16 +385,19 @@ fn spelled_out(plan: &Plan) -> TokenStream {
         |#index: usize| -> ::core::result::Result<_, _scopes::Error> {
             match #index {
                 #( #arms, )*
-                _ => ::core::result::Result::Err(_scopes::ScopeError::__needs_one("", "an unknown mode").into()),
+                _ => ::core::result::Result::Err(_scopes::__private::needs_one("", "an unknown mode").into()),
             }
         }
     };
     let (scope_setup, mut query) = match &input.scope {
         Some(scope) => (
-            scope_binding(scope, &scope_var),
-            quote!(_scopes::Scoped::__build(#scope_var, &[#(#dims),*], #build)),
+            scope_binding(plan, scope, &scope_var),
+            quote!(_scopes::__private::build(#scope_var, &[#(#dims),*], #build)),
         ),
-        None => (TokenStream::new(), quote!(_scopes::Scoped::__fixed(#build))),
+        None => (
+            TokenStream::new(),
+            quote!(_scopes::__private::fixed(#build)),
+        ),
     };
     if !checks.is_empty() {
         query = quote!(_scopes::__private::checked_plan(&#check_var, #query));

@@ -3,29 +3,54 @@
 
 use std::path::PathBuf;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use scopes_core::render::render;
-use scopes_core::rewrite::rewrite;
-use scopes_core::{check, Dialect, Markers};
+use scopes_core::Dialect;
+use scopes_macros_core::{verify, Input, Kind, Rejection};
 
 use crate::config;
 use crate::expand::{expand, fallback, Plan};
-use crate::input::{Input, Kind, Unscoped};
+
+/// Separates the rendered diagnostics in a failure message. A NUL inside the SQL itself would
+/// only split one message in two: every part is still an error at the literal.
+const DIAGNOSTIC_SEPARATOR: &str = "\0";
+
+/// A rendered diagnostic without its leading `error`: rustc prints `error: ` before every
+/// `compile_error!`, so `error[code]: message` becomes `[code] message`.
+fn without_level(rendered: &str) -> String {
+    match rendered
+        .strip_prefix("error[")
+        .and_then(|r| r.split_once("]: "))
+    {
+        Some((code, rest)) => format!("[{code}] {rest}"),
+        None => rendered.to_string(),
+    }
+}
 
 pub fn scoped(input: Input) -> TokenStream {
     let mut dialect = None;
     match try_scoped(&input, &mut dialect) {
         Ok(tokens) => tokens,
-        Err(message) => {
-            let error = syn::Error::new(input.sql.span(), message).into_compile_error();
+        Err((span, message)) => {
+            // One `compile_error!` per diagnostic, each at the same place.
+            let mut errors = message
+                .split(DIAGNOSTIC_SEPARATOR)
+                .map(|m| syn::Error::new(span, m));
+            let mut error = errors.next().unwrap_or_else(|| syn::Error::new(span, ""));
+            error.extend(errors);
+            let error = error.into_compile_error();
             let fallback = fallback(&input, dialect);
             quote! {{ #error #fallback }}
         }
     }
 }
 
-fn try_scoped(input: &Input, dialect_out: &mut Option<Dialect>) -> Result<TokenStream, String> {
+fn try_scoped(
+    input: &Input,
+    dialect_out: &mut Option<Dialect>,
+) -> Result<TokenStream, (Span, String)> {
+    let at_sql = |message: String| (input.sql.span(), message);
     let mut files = Vec::new();
     let (sql, origin) = if input.file {
         let root = config::env("CARGO_MANIFEST_DIR")
@@ -33,63 +58,42 @@ fn try_scoped(input: &Input, dialect_out: &mut Option<Dialect>) -> Result<TokenS
             .unwrap_or_default();
         let path = root.join(input.sql.value());
         let text = std::fs::read_to_string(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            .map_err(|e| at_sql(format!("cannot read {}: {e}", path.display())))?;
         files.push(path.display().to_string());
         (text, Some(input.sql.value()))
     } else {
         (input.sql.value(), None)
     };
-    let path = config::path()?;
-    let loaded = config::load(&path)?;
+    let path = config::path().map_err(at_sql)?;
+    let loaded = config::load(&path).map_err(at_sql)?;
     let config = &loaded.config;
     *dialect_out = Some(config.dialect);
     files.extend(loaded.files.iter().map(|f| f.display().to_string()));
 
-    let markers = match &input.unscoped {
-        None => Markers::None,
-        Some((_, Unscoped::All)) => Markers::All,
-        Some((_, Unscoped::Dimensions(dims))) => {
-            let list: Vec<String> = dims.iter().map(ToString::to_string).collect();
-            Markers::parse_list(&list.join(","))?
+    // A bad marker stops the check, reported alone at the marker (as the CLI reports it).
+    let checked = verify(input, &sql, config).map_err(|e| {
+        (
+            e.span,
+            format!("[invalid-marker] {}\n  = help: {}", e.message, e.help),
+        )
+    })?;
+    let plan = match checked.verdict {
+        Ok(plan) => plan,
+        Err(Rejection::NotScoped) => {
+            let rendered: Vec<String> = checked
+                .report
+                .all_diagnostics()
+                .iter()
+                .map(|d| without_level(&render(d, &sql, origin.as_deref())))
+                .collect();
+            return Err(at_sql(rendered.join(DIAGNOSTIC_SEPARATOR)));
         }
+        Err(Rejection::Call(message)) => return Err(at_sql(message)),
     };
-    let report = check(&sql, config, &markers);
-    if !report.is_scoped() {
-        let rendered: Vec<String> = report
-            .all_diagnostics()
-            .iter()
-            .map(|d| render(d, &sql, origin.as_deref()))
-            .collect();
-        return Err(rendered.join("\n\n"));
-    }
-    let rewritten = rewrite(&sql, config, &report)
-        .map_err(|e| format!("sqlx-scopes cannot rewrite this SQL: {e}"))?;
-    if rewritten.user_params != input.args.len() {
-        return Err(format!(
-            "the SQL takes {} argument(s) after the scope, but {} were given",
-            rewritten.user_params,
-            input.args.len()
-        ));
-    }
-    if input.scope.is_none() && !rewritten.dimensions.is_empty() {
-        let used: Vec<String> = rewritten
-            .dimensions
-            .iter()
-            .map(|d| format!("`:{d}`"))
-            .collect();
-        return Err(format!(
-            "this query uses {}, whose value comes from a `Scope`: pass one before the SQL (`unscoped, scope, \"...\"`)",
-            used.join(", ")
-        ));
-    }
+    let rewritten = plan.rewritten;
     let mut types = Vec::new();
-    for d in &rewritten.dimensions {
-        // The analyzer accepts only declared dimensions; i64 is never reached.
-        let key = config
-            .dimensions
-            .get(d)
-            .map_or(scopes_core::KeyType::I64, |t| t.key());
-        types.push(config::key_type(key));
+    for key in &plan.types {
+        types.push(config::key_type(*key));
     }
     let checked = cfg!(feature = "checked");
     if checked
@@ -97,11 +101,11 @@ fn try_scoped(input: &Input, dialect_out: &mut Option<Dialect>) -> Result<TokenS
         && rewritten.variants.len() > 1
         && returns_rows(&sql, config.dialect)
     {
-        return Err("in checked mode, `scoped_query!` cannot return anonymous records for a scoped statement: \
+        return Err(at_sql("in checked mode, `scoped_query!` cannot return anonymous records for a scoped statement: \
                     sqlx names the record type of the one-value query only, and the other scope modes \
                     cannot produce it. Use \
                     `scoped_query_as!(YourStruct, ...)` or `scoped_query_scalar!`"
-            .to_string());
+            .to_string()));
     }
     Ok(expand(&Plan {
         input,

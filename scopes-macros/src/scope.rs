@@ -5,7 +5,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Expr, Ident, Token, Type};
+use syn::{Expr, Ident, Token};
 
 use crate::config;
 
@@ -91,7 +91,7 @@ fn try_expand(input: &Input) -> syn::Result<TokenStream> {
                 format!("scopes.toml declares no dimension `{name}` (declared: {known:?})"),
             )
         })?;
-        let ty: Type =
+        let ty: syn::Type =
             config::rust_type(declared).map_err(|e| syn::Error::new(entry.dimension.span(), e))?;
         // The typed `let` makes a wrong value type an ordinary type error at the value.
         calls.push(match &entry.value {
@@ -107,7 +107,7 @@ fn try_expand(input: &Input) -> syn::Result<TokenStream> {
     Ok(quote! {{
         use #krate as _scopes;
         #( const _: &[u8] = ::core::include_bytes!(#files); )*
-        _scopes::Scope::__empty() #(#calls)*
+        _scopes::__private::empty_scope() #(#calls)*
     }})
 }
 

@@ -7,7 +7,10 @@
 //!   rejected with the resolver's [`ScopeRejection`] (a status and a plain message): there is no
 //!   fallback to "every tenant". Otherwise the `Scope` is stored in the request extensions and
 //!   the rest of the request runs inside a `tracing` span `scope` carrying the tenant.
-//! - Handlers take `scope: Scope` as an argument ([`FromRequestParts`]). Without the layer the
+//! - Handlers take `scope: Scope` as an argument ([`FromRequestParts`]), or a typed token
+//!   `scope: Scope<Site>`: the request's scope must then hold every dimension of the type with
+//!   values of their declared types, else the extractor answers 500 (the resolver and the
+//!   handler disagree: a server bug, never a fallback to more rows). Without the layer the
 //!   extractor answers 500 with a message naming the missing layer.
 //!
 //! ```
@@ -46,7 +49,7 @@ use axum::http::{header, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
-use crate::Scope;
+use crate::{Scope, Typed};
 
 /// Why no tenant scope could be determined for a request: a status and a plain-text message,
 /// sent as the response.
@@ -270,20 +273,41 @@ where
 pub const MISSING_LAYER: &str = "internal error: no tenant scope in the request; the route is \
     not wrapped in scopes_runtime::axum::ScopeLayer (add `.layer(ScopeLayer::new(resolver))`)";
 
+fn resolved(parts: &Parts) -> Result<Scope, ScopeRejection> {
+    match parts.extensions.get::<Scope>() {
+        Some(scope) => Ok(scope.clone()),
+        None => {
+            tracing::error!(uri = %parts.uri, "Scope extractor used without ScopeLayer");
+            Err(ScopeRejection::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                MISSING_LAYER,
+            ))
+        }
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Scope {
     type Rejection = ScopeRejection;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        match parts.extensions.get::<Scope>() {
-            Some(scope) => Ok(scope.clone()),
-            None => {
-                tracing::error!(uri = %parts.uri, "Scope extractor used without ScopeLayer");
-                Err(ScopeRejection::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    MISSING_LAYER,
-                ))
-            }
-        }
+        resolved(parts)
+    }
+}
+
+/// The typed token (`Scope<Site>`): the resolved scope, checked against the type
+/// ([`Scope::from_dynamic`]).
+impl<S: Send + Sync, D: Typed> FromRequestParts<S> for Scope<D> {
+    type Rejection = ScopeRejection;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let scope = resolved(parts)?;
+        Scope::<D>::from_dynamic(scope).map_err(|e| {
+            tracing::error!(uri = %parts.uri, error = %e, "the resolved scope does not fit the handler's typed token");
+            ScopeRejection::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("internal error: the request's tenant scope does not fit this route: {e}"),
+            )
+        })
     }
 }
 

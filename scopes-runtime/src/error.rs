@@ -1,6 +1,20 @@
 //! The runtime errors: `ScopeError` (the scope token cannot serve a query) and `Error` (scope or database).
 
 /// Why a scoped query could not be built from the active [`Scope`](crate::Scope).
+///
+/// Returned (inside [`Error::Scope`]) before anything is sent to the database. Every missing
+/// dimension is named, sorted:
+///
+/// ```
+/// use scopes_runtime::{Error, ScopeError};
+/// let e = ScopeError::Missing { dimensions: vec!["site".into(), "user".into()] };
+/// assert_eq!(e.to_string(), "scopes on dimensions \"site\" and \"user\" need to be active for this query");
+/// let e: Error = e.into();
+/// assert!(matches!(e.as_scope_error(), Some(ScopeError::Missing { dimensions }) if dimensions.len() == 2));
+/// // In functions that return `sqlx::Error`, `?` keeps it (downcast it back):
+/// let sqlx::Error::Configuration(inner) = sqlx::Error::from(e) else { unreachable!() };
+/// assert!(inner.downcast_ref::<ScopeError>().is_some());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScopeError {
@@ -41,16 +55,6 @@ pub enum ScopeError {
         /// The value.
         value: i64,
     },
-}
-
-impl ScopeError {
-    #[doc(hidden)]
-    pub fn __needs_one(dimension: &str, held: &'static str) -> Self {
-        ScopeError::NeedsOneValue {
-            dimension: dimension.into(),
-            held,
-        }
-    }
 }
 
 fn missing_message(dimensions: &[String]) -> String {

@@ -100,18 +100,18 @@ impl Plan {
             None => (0, false),
             Some(scope) => match scope.__select(self.dimensions) {
                 Ok(selection) => (selection.index, selection.audited),
-                Err(e) => return Scoped::__new(Err(e.into()), ""),
+                Err(e) => return crate::query::scoped(Err(e.into()), ""),
             },
         };
         let (Some(&sql), Some(&binds)) = (self.sql.get(index), self.binds.get(index)) else {
-            return Scoped::__new(Err(unserved("", 0).into()), "");
+            return crate::query::scoped(Err(unserved("", 0).into()), "");
         };
         let scoped = match self.args(sql, binds, scope, dims, user) {
-            Ok(args) => Scoped::__new(Ok(make(sql, args)), sql),
-            Err(e) => Scoped::__new(Err(e), ""),
+            Ok(args) => crate::query::scoped(Ok(make(sql, args)), sql),
+            Err(e) => crate::query::scoped(Err(e), ""),
         };
         match scope {
-            Some(scope) if audited => scoped.__audit(scope, self.dimensions),
+            Some(scope) if audited => crate::query::audit(scoped, scope, self.dimensions),
             _ => scoped,
         }
     }
@@ -155,7 +155,7 @@ fn unserved(dimension: &str, mode: u8) -> ScopeError {
         2 => "all",
         _ => "an unknown mode",
     };
-    ScopeError::__needs_one(dimension, held)
+    crate::private::needs_one(dimension, held)
 }
 
 /// `scoped_query!`: rows as `DB::Row`.

@@ -9,8 +9,18 @@ use sqlx::{Database, Executor, FromRow};
 use crate::error::Error;
 use crate::scope::Scope;
 
-/// A query whose rows can be fetched: sqlx's query types and [`Choice`] of them.
-pub trait Run: Send + Sized {
+mod sealed {
+    /// Implemented for sqlx's query types and `Choice` only.
+    pub trait Query {}
+    impl<DB: sqlx::Database, O, A> Query for sqlx::query::QueryAs<'_, DB, O, A> {}
+    impl<DB: sqlx::Database, O, A> Query for sqlx::query::QueryScalar<'_, DB, O, A> {}
+    impl<DB: sqlx::Database, F, A> Query for sqlx::query::Map<'_, DB, F, A> {}
+    impl<DB: sqlx::Database, A> Query for sqlx::query::Query<'_, DB, A> {}
+    impl<X, Y> Query for super::Choice<X, Y> {}
+}
+
+/// A query whose rows can be fetched: sqlx's query types and [`Choice`] of them. Sealed.
+pub trait Run: sealed::Query + Send + Sized {
     /// The database.
     type Db: Database;
     /// One row of the result.
@@ -44,8 +54,8 @@ pub trait Run: Send + Sized {
         E: 'e + Executor<'c, Database = Self::Db>;
 }
 
-/// A query that can be executed for its effect (INSERT, UPDATE, DELETE).
-pub trait RunExecute: Send + Sized {
+/// A query that can be executed for its effect (INSERT, UPDATE, DELETE). Sealed.
+pub trait RunExecute: sealed::Query + Send + Sized {
     /// The database.
     type Db: Database;
     /// Executes it.
@@ -76,69 +86,82 @@ pub struct Scoped<Q> {
     audit: Option<(Scope, &'static [&'static str])>,
 }
 
+/// A query built (or the error that stands for it) with its SQL. For generated code.
+#[doc(hidden)]
+#[inline]
+pub fn scoped<Q>(query: Result<Q, Error>, sql: &'static str) -> Scoped<Q> {
+    Scoped {
+        query,
+        sql,
+        audit: None,
+    }
+}
+
+/// Selects the variant for `scope` over `dimensions` and builds it with `build(index)`.
+/// For generated code (statements spelled out variant by variant).
+#[doc(hidden)]
+#[inline]
+pub fn build<Q>(
+    scope: &Scope,
+    dimensions: &'static [&'static str],
+    build: impl FnOnce(usize) -> Result<(&'static str, Q), Error>,
+) -> Scoped<Q> {
+    match scope.__select(dimensions) {
+        Err(e) => scoped(Err(e.into()), ""),
+        Ok(selection) => {
+            let (sql, query) = match build(selection.index) {
+                Ok((sql, q)) => (sql, Ok(q)),
+                Err(e) => ("", Err(e)),
+            };
+            let audit = selection.audited.then(|| (scope.clone(), dimensions));
+            Scoped { query, sql, audit }
+        }
+    }
+}
+
+/// A statement with no scope placeholders (`unscoped`, or only global tables).
+#[doc(hidden)]
+#[inline]
+pub fn fixed<Q>(build: impl FnOnce(usize) -> Result<(&'static str, Q), Error>) -> Scoped<Q> {
+    match build(0) {
+        Ok((sql, q)) => scoped(Ok(q), sql),
+        Err(e) => scoped(Err(e), ""),
+    }
+}
+
+/// Records the scope's "all" reasons when the query runs.
+#[doc(hidden)]
+#[inline]
+pub fn audit<Q>(
+    mut query: Scoped<Q>,
+    scope: &Scope,
+    dimensions: &'static [&'static str],
+) -> Scoped<Q> {
+    query.audit = Some((scope.clone(), dimensions));
+    query
+}
+
 impl<Q> Scoped<Q> {
-    #[doc(hidden)]
-    #[inline]
-    pub fn __new(query: Result<Q, Error>, sql: &'static str) -> Self {
-        Scoped {
-            query,
-            sql,
-            audit: None,
-        }
-    }
-
-    /// Selects the variant for `scope` over `dimensions` and builds it with `build(index)`.
-    #[doc(hidden)]
-    #[inline]
-    pub fn __build(
-        scope: &Scope,
-        dimensions: &'static [&'static str],
-        build: impl FnOnce(usize) -> Result<(&'static str, Q), Error>,
-    ) -> Self {
-        match scope.__select(dimensions) {
-            Err(e) => Scoped {
-                query: Err(e.into()),
-                sql: "",
-                audit: None,
-            },
-            Ok(selection) => {
-                let (sql, query) = match build(selection.index) {
-                    Ok((sql, q)) => (sql, Ok(q)),
-                    Err(e) => ("", Err(e)),
-                };
-                let audit = selection.audited.then(|| (scope.clone(), dimensions));
-                Scoped { query, sql, audit }
-            }
-        }
-    }
-
-    /// A statement with no scope placeholders (`unscoped`, or only global tables).
-    #[doc(hidden)]
-    #[inline]
-    pub fn __fixed(build: impl FnOnce(usize) -> Result<(&'static str, Q), Error>) -> Self {
-        match build(0) {
-            Ok((sql, q)) => Scoped {
-                query: Ok(q),
-                sql,
-                audit: None,
-            },
-            Err(e) => Scoped {
-                query: Err(e),
-                sql: "",
-                audit: None,
-            },
-        }
-    }
-
-    /// Records the scope's "all" reasons when the query runs.
-    #[doc(hidden)]
-    #[inline]
-    pub fn __audit(mut self, scope: &Scope, dimensions: &'static [&'static str]) -> Self {
-        self.audit = Some((scope.clone(), dimensions));
-        self
-    }
-
-    /// The SQL the scope selected, as sent to the database (or why there is none).
+    /// The SQL the scope selected, as sent to the database (or why there is none). Needs no
+    /// database: the query is built, not run.
+    ///
+    /// ```
+    /// # // `sqlx_scopes::scoped_query!` builds a `Scoped`; here by hand, as the macro would.
+    /// # let q = scopes_runtime::__private::scoped::<()>(Ok(()), "SELECT id FROM posts WHERE site_id = ?1");
+    /// // let q = scoped_query!(scope, "SELECT id FROM posts WHERE site_id = :site");
+    /// assert_eq!(q.sql().unwrap(), "SELECT id FROM posts WHERE site_id = ?1");
+    /// ```
+    ///
+    /// When the scope cannot serve the statement, the error a run would return:
+    ///
+    /// ```
+    /// use scopes_runtime::{Error, ScopeError};
+    /// # let q = scopes_runtime::__private::scoped::<()>(Err(ScopeError::Missing { dimensions: vec!["site".into()] }.into()), "");
+    /// // let q = scoped_query!(Scope::one("user", 1), "SELECT id FROM posts WHERE site_id = :site");
+    /// let err = q.sql().unwrap_err();
+    /// assert_eq!(err.to_string(), "a scope on dimension \"site\" needs to be active for this query");
+    /// assert!(matches!(err.as_scope_error(), Some(ScopeError::Missing { .. })));
+    /// ```
     pub fn sql(&self) -> Result<&'static str, &Error> {
         match &self.query {
             Ok(_) => Ok(self.sql),

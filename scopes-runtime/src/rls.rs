@@ -99,6 +99,7 @@ mod postgres {
         /// tx.commit().await?;
         /// # Ok(()) }
         /// ```
+        #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
         pub async fn begin(&self, pool: &PgPool) -> Result<Transaction<'static, Postgres>, Error> {
             let mut tx = pool.begin().await?;
             self.bind(&mut tx).await?;
@@ -106,6 +107,7 @@ mod postgres {
         }
 
         /// [`Scope::begin`] on a connection you hold (a `PoolConnection` derefs to one).
+        #[cfg_attr(docsrs, doc(cfg(feature = "postgres")))]
         pub async fn begin_on<'c>(
             &self,
             conn: &'c mut PgConnection,

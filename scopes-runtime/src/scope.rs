@@ -1,13 +1,16 @@
-//! The `Scope` token: per dimension one value, several values, or an audited "all".
-//! Selecting the SQL variant for a query lives here too; binding lives in `bind.rs`.
+//! The `Scope` token: per dimension one value, several values, or an audited "all", and its
+//! dynamic API (dimensions named by strings). Selecting the SQL variant for a query lives here
+//! too; binding lives in `bind.rs`, the typed token's API (`Scope<Site>`) in `typed.rs`.
 
 use std::fmt;
 use std::sync::Arc;
 
 use crate::error::ScopeError;
+use crate::typed::{Dims, Dynamic};
 
 /// One scope value: the key types tenant keys have (integers, strings, uuids).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Value {
     /// An integer key (`i16`, `i32`, `i64` in scopes.toml).
     Int(i64),
@@ -99,6 +102,7 @@ impl<T: IntoValue + Clone> IntoValue for &T {
 
 /// What a scope holds for one dimension.
 #[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Mode {
     /// Exactly one value: the query filters `col = value`.
     One(Value),
@@ -122,8 +126,10 @@ impl fmt::Debug for Mode {
     }
 }
 
+/// One dimension of a token (public only so that [`Dims::Repr`] can name the representation).
+#[doc(hidden)]
 #[derive(Clone)]
-struct Entry {
+pub struct Entry {
     dimension: Box<str>,
     mode: Mode,
     /// The values as a JSON array, precomputed for dialects that bind sets as JSON.
@@ -136,6 +142,13 @@ struct Entry {
 /// `Default` and no public fields: the only ways to get one are the constructors below, so a
 /// query cannot run "unscoped by accident". Cloning is cheap (one `Arc`).
 ///
+/// `Scope` (that is, `Scope<Dynamic>`) names its dimensions by strings and reports a missing
+/// one at run time ([`ScopeError::Missing`]). A typed token, `Scope<Site>` or
+/// `Scope<(Site, User)>`, names them in its type: a scoped query given one does not compile
+/// unless the token holds every dimension the statement filters on (see [`Dimension`] and
+/// `sqlx_scopes::dimensions!`). Both have the same representation; a typed token dereferences
+/// to the dynamic one.
+///
 /// ```
 /// use scopes_runtime::Scope;
 /// let scope = Scope::one("site", 1);
@@ -143,39 +156,83 @@ struct Entry {
 /// assert_eq!(format!("{scope:?}"), "Scope { site: 1 }");
 /// assert_eq!(format!("{admin:?}"), "Scope { site: all(\"monthly billing report\") }");
 /// ```
-#[derive(Clone)]
-pub struct Scope(Arc<[Entry]>);
+///
+/// [`Dimension`]: crate::Dimension
+pub struct Scope<D: Dims = Dynamic>(pub(crate) D::Repr);
+
+impl<D: Dims> Clone for Scope<D> {
+    fn clone(&self) -> Self {
+        Scope(self.0.clone())
+    }
+}
 
 impl Scope {
-    /// The empty token the `scope!` macro builds on (it checks every dimension it adds).
-    #[doc(hidden)]
-    pub fn __empty() -> Scope {
+    /// The token with no dimension (the `scope!` macro builds on it and checks every dimension
+    /// it adds).
+    pub(crate) fn empty() -> Scope {
         Scope(Arc::from([]) as Arc<[Entry]>)
     }
 
     /// A scope with one value for one dimension.
+    ///
+    /// ```
+    /// use scopes_runtime::{Mode, Scope, Value};
+    /// let scope = Scope::one("site", 7);
+    /// assert_eq!(scope.get("site"), Some(&Mode::One(Value::Int(7))));
+    /// assert_eq!(scope.get("user"), None);
+    /// ```
     pub fn one(dimension: &str, value: impl IntoValue) -> Scope {
-        Scope(Arc::from([]) as Arc<[Entry]>).with(dimension, value)
+        Scope::empty().with(dimension, value)
     }
 
     /// A scope with several values for one dimension (an empty set matches no row).
+    ///
+    /// ```
+    /// use scopes_runtime::Scope;
+    /// let scope = Scope::many("site", [1, 2]);
+    /// assert_eq!(format!("{scope:?}"), "Scope { site: [1, 2] }");
+    /// let none = Scope::many::<i64>("site", []);
+    /// assert_eq!(format!("{none:?}"), "Scope { site: [] }");
+    /// ```
     pub fn many<V: IntoValue>(dimension: &str, values: impl IntoIterator<Item = V>) -> Scope {
-        Scope(Arc::from([]) as Arc<[Entry]>).with_many(dimension, values)
+        Scope::empty().with_many(dimension, values)
     }
 
     /// A scope that sees every tenant of one dimension, for a stated reason (recorded with
     /// `tracing` on every query that runs with it).
+    ///
+    /// ```
+    /// use scopes_runtime::{Mode, Scope};
+    /// let scope = Scope::all("site", "nightly export");
+    /// assert!(matches!(scope.get("site"), Some(Mode::All { reason }) if &**reason == "nightly export"));
+    /// ```
     pub fn all(dimension: &str, reason: impl Into<Arc<str>>) -> Scope {
-        Scope(Arc::from([]) as Arc<[Entry]>).with_all(dimension, reason)
+        Scope::empty().with_all(dimension, reason)
     }
 
     /// A new token with `dimension` set to one value (added or overridden); `self` is unchanged.
+    ///
+    /// ```
+    /// use scopes_runtime::Scope;
+    /// let site = Scope::one("site", 1);
+    /// let both = site.with("user", 7);
+    /// let other_site = both.with("site", 2);
+    /// assert_eq!(format!("{both:?}"), "Scope { site: 1, user: 7 }");
+    /// assert_eq!(format!("{other_site:?}"), "Scope { site: 2, user: 7 }");
+    /// assert_eq!(format!("{site:?}"), "Scope { site: 1 }");
+    /// ```
     #[must_use]
     pub fn with(&self, dimension: &str, value: impl IntoValue) -> Scope {
         self.derive(dimension, Mode::One(value.into_value()))
     }
 
     /// A new token with `dimension` set to several values; `self` is unchanged.
+    ///
+    /// ```
+    /// use scopes_runtime::Scope;
+    /// let scope = Scope::one("site", 1).with_many("user", [3, 4]);
+    /// assert_eq!(format!("{scope:?}"), "Scope { site: 1, user: [3, 4] }");
+    /// ```
     #[must_use]
     pub fn with_many<V: IntoValue>(
         &self,
@@ -187,6 +244,12 @@ impl Scope {
     }
 
     /// A new token that sees every tenant of `dimension`, for a stated reason; `self` is unchanged.
+    ///
+    /// ```
+    /// use scopes_runtime::Scope;
+    /// let scope = Scope::one("site", 1).with_all("user", "moderation queue");
+    /// assert_eq!(format!("{scope:?}"), "Scope { site: 1, user: all(\"moderation queue\") }");
+    /// ```
     #[must_use]
     pub fn with_all(&self, dimension: &str, reason: impl Into<Arc<str>>) -> Scope {
         self.derive(
@@ -198,16 +261,29 @@ impl Scope {
     }
 
     /// What the token holds for a dimension, if anything.
+    ///
+    /// ```
+    /// use scopes_runtime::{Mode, Scope, Value};
+    /// let scope = Scope::one("site", 1);
+    /// assert_eq!(scope.get("site"), Some(&Mode::One(Value::Int(1))));
+    /// assert_eq!(scope.get("user"), None);
+    /// ```
     pub fn get(&self, dimension: &str) -> Option<&Mode> {
         self.entry(dimension).map(|e| &e.mode)
     }
 
     /// The dimensions the token holds, sorted by name.
+    ///
+    /// ```
+    /// use scopes_runtime::Scope;
+    /// let scope = Scope::one("user", 7).with("site", 1);
+    /// assert_eq!(scope.dimensions().collect::<Vec<_>>(), ["site", "user"]);
+    /// ```
     pub fn dimensions(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|e| &*e.dimension)
     }
 
-    fn derive(&self, dimension: &str, mode: Mode) -> Scope {
+    pub(crate) fn derive(&self, dimension: &str, mode: Mode) -> Scope {
         let json = match &mode {
             Mode::Many(values) => Some(to_json(values)),
             _ => None,
@@ -236,8 +312,7 @@ impl Scope {
     /// Picks the SQL variant for a query over `dimensions` (sorted, as the macro emits them):
     /// the index is the base-3 number of the modes (One = 0, Many = 1, All = 2), first
     /// dimension least significant. Every missing dimension is named in the error.
-    #[doc(hidden)]
-    pub fn __select(&self, dimensions: &[&str]) -> Result<Selection, ScopeError> {
+    pub(crate) fn __select(&self, dimensions: &[&str]) -> Result<Selection, ScopeError> {
         let mut index = 0;
         let mut weight = 1;
         let mut audited = false;
@@ -265,8 +340,7 @@ impl Scope {
     }
 
     /// The single value of a dimension (the macro only asks after `__select` succeeded).
-    #[doc(hidden)]
-    pub fn __one(&self, dimension: &str) -> Result<&Value, ScopeError> {
+    pub(crate) fn __one(&self, dimension: &str) -> Result<&Value, ScopeError> {
         match self.entry(dimension).map(|e| &e.mode) {
             Some(Mode::One(v)) => Ok(v),
             Some(Mode::Many(_)) => Err(ScopeError::NeedsOneValue {
@@ -284,8 +358,7 @@ impl Scope {
     }
 
     /// The several values of a dimension.
-    #[doc(hidden)]
-    pub fn __many(&self, dimension: &str) -> Result<(&[Value], &str), ScopeError> {
+    pub(crate) fn __many(&self, dimension: &str) -> Result<(&[Value], &str), ScopeError> {
         match self.entry(dimension) {
             Some(Entry {
                 mode: Mode::Many(vs),
@@ -322,6 +395,7 @@ pub struct Selection {
 
 impl fmt::Debug for Scope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A typed token prints as the dynamic one it holds (its type says the rest).
         let mut s = f.debug_struct("Scope");
         for e in self.0.iter() {
             s.field(&e.dimension, &e.mode);

@@ -1,5 +1,5 @@
 //! Reporters, one module per `--format`: each writes a whole [`Run`] to a writer. A new format
-//! (sarif, github) is a new module and one arm in [`write`].
+//! (sarif, github) is a new module and one arm in [`write()`].
 
 pub mod github;
 pub mod json;

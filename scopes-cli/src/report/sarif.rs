@@ -28,7 +28,10 @@ fn describe(code: &str) -> String {
         crate::rust::UNUSED_ALLOW => {
             "A `// scopes: allow(...)` comment that silences nothing".to_string()
         }
-        other => format!("sqlx-scopes: {}", other.replace('-', " ")),
+        other => match other.parse::<scopes_core::Code>() {
+            Ok(code) => code.description().to_string(),
+            Err(_) => format!("sqlx-scopes: {}", other.replace('-', " ")),
+        },
     }
 }
 

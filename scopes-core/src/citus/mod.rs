@@ -2,7 +2,7 @@
 //! column, whether a scoped statement runs on one shard, and the distribution DDL.
 //!
 //! Pure, like the rest of the crate: it reads the analyzer's [`Report`](crate::Report) (the
-//! per-occurrence proofs and pinned columns), the [`Config`] and its schema. The rules it checks
+//! per-occurrence proofs and pinned columns), the [`Config`](crate::Config) and its schema. The rules it checks
 //! are Citus's own, taken from Citus's source and documentation; `docs/SCALING.md` lists them,
 //! with the ones it does not check, and `tests/citus/golden.toml` holds the cases they were
 //! taken from.

@@ -7,7 +7,8 @@ use std::ops::ControlFlow;
 use smallvec::SmallVec;
 
 use sqlparser::ast::{
-    BinaryOperator, Expr, Function, InTarget, Query, Value, Visit, Visitor, WindowType,
+    BinaryOperator, CastKind, DataType, Expr, Function, InTarget, Query, Value, Visit, Visitor,
+    WindowType,
 };
 
 /// Splits an expression into its top-level AND conjuncts (parentheses removed). Iterative, so a
@@ -53,15 +54,144 @@ pub(crate) enum Atom<'q> {
     Other,
 }
 
-/// The name of a `:name` placeholder expression.
+/// The name of a `:name` placeholder expression, also through casts that keep the scope value
+/// unchanged for its dimension (see [`CastPolicy`]).
 pub(crate) fn placeholder_name(expr: &Expr) -> Option<&str> {
-    match strip(expr) {
+    let (name, casts) = cast_chain(expr)?;
+    if casts.is_empty() {
+        return Some(name);
+    }
+    CAST_POLICY
+        .with(|p| {
+            p.borrow()
+                .as_ref()
+                .is_some_and(|p| casts.iter().all(|t| p.keeps(name, t)))
+        })
+        .then_some(name)
+}
+
+/// A `:name` placeholder under parentheses and casts (`CAST(:org AS uuid)`, `(:org)::uuid`):
+/// its name and the cast types, innermost first. `None` for anything else, and for TRY_CAST,
+/// SAFE_CAST or a FORMAT.
+pub(crate) fn cast_chain(expr: &Expr) -> Option<(&str, Vec<&DataType>)> {
+    let mut casts = Vec::new();
+    let mut e = strip(expr);
+    while let Expr::Cast {
+        kind: CastKind::Cast | CastKind::DoubleColon,
+        expr: inner,
+        data_type,
+        format: None,
+    } = e
+    {
+        casts.push(data_type);
+        e = strip(inner);
+    }
+    casts.reverse();
+    match e {
         Expr::Value(v) => match &v.value {
-            Value::Placeholder(p) => p.strip_prefix(':').filter(|n| !n.is_empty()),
+            Value::Placeholder(p) => p
+                .strip_prefix(':')
+                .filter(|n| !n.is_empty())
+                .map(|n| (n, casts)),
             _ => None,
         },
         _ => None,
     }
+}
+
+/// Which casts of a scope placeholder keep its value, per dimension: only a cast to the
+/// dimension's own SQL type in the dialect (`:org::uuid` for a uuid dimension, `CAST(:site AS
+/// bigint)` for i64). Such a cast changes neither the value nor its type, so the comparison
+/// selects exactly the rows the bare placeholder selects (and Citus sees the same parameter). A
+/// cast to another type (text, a narrower or wider integer, a length, a float) is not read as the
+/// scope value; nor is any cast on a dimension whose type is an app's newtype.
+#[derive(Debug, Clone)]
+pub(crate) struct CastPolicy {
+    dims: std::collections::BTreeMap<String, &'static [&'static str]>,
+}
+
+impl CastPolicy {
+    /// The policy of a config.
+    pub(crate) fn new(config: &crate::Config) -> Self {
+        use crate::Dialect::*;
+        use crate::KeyType::*;
+        let dims = config
+            .dimensions
+            .iter()
+            .filter_map(|(d, ty)| {
+                // A newtype binds as its key type: the cast sees the key's value.
+                let names: &'static [&'static str] = match (config.dialect, ty.key()) {
+                    (Postgres, I64) => &["bigint", "int8"],
+                    (Postgres, I32) => &["integer", "int", "int4"],
+                    (Postgres, I16) => &["smallint", "int2"],
+                    (Postgres, String) => &["text"],
+                    (Postgres, Uuid) => &["uuid"],
+                    (Sqlite, I64 | I32 | I16) => &["integer", "int", "bigint"],
+                    (Sqlite, String) => &["text"],
+                    (Mysql, I64) => &["signed", "signed integer"],
+                    _ => return None,
+                };
+                Some((d.clone(), names))
+            })
+            .collect();
+        CastPolicy { dims }
+    }
+
+    /// Whether a cast to `ty` keeps the value of `dim`'s placeholder.
+    pub(crate) fn keeps(&self, dim: &str, ty: &DataType) -> bool {
+        let Some(names) = self.dims.get(dim) else {
+            return false;
+        };
+        let name = match ty {
+            DataType::BigInt(None) => "bigint",
+            DataType::Int8(None) => "int8",
+            DataType::Integer(None) => "integer",
+            DataType::Int(None) => "int",
+            DataType::Int4(None) => "int4",
+            DataType::SmallInt(None) => "smallint",
+            DataType::Int2(None) => "int2",
+            DataType::Text => "text",
+            DataType::Uuid => "uuid",
+            DataType::Signed => "signed",
+            DataType::SignedInteger => "signed integer",
+            // `"uuid"`: a quoted type name is the type of exactly that (case-sensitive) name.
+            DataType::Custom(n, mods) if mods.is_empty() => match n.0.as_slice() {
+                [part] => match part.as_ident() {
+                    Some(i) if i.quote_style == Some('"') => {
+                        return names.contains(&i.value.as_str())
+                    }
+                    Some(i) if i.quote_style.is_none() => {
+                        return names.contains(&crate::schema::lower(&i.value).as_str())
+                    }
+                    _ => return false,
+                },
+                _ => return false,
+            },
+            _ => return false,
+        };
+        names.contains(&name)
+    }
+}
+
+thread_local! {
+    /// The cast policy of the statement being analyzed (set by [`with_cast_policy`]). Outside an
+    /// analysis it is unset, and no cast is read as the scope value (fail closed).
+    static CAST_POLICY: std::cell::RefCell<Option<CastPolicy>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `f` with `policy` deciding which cast placeholders are the scope value; restores the
+/// previous policy afterwards (also when `f` unwinds).
+pub(crate) fn with_cast_policy<R>(policy: CastPolicy, f: impl FnOnce() -> R) -> R {
+    struct Restore(Option<CastPolicy>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let prev = self.0.take();
+            CAST_POLICY.with(|p| *p.borrow_mut() = prev);
+        }
+    }
+    let prev = CAST_POLICY.with(|p| p.borrow_mut().replace(policy));
+    let _restore = Restore(prev);
+    f()
 }
 
 /// Whether an expression is a column reference (what [`atom`] reads as `Atom::Column`), without
@@ -114,6 +244,10 @@ pub(crate) enum Conjunct<'q> {
 /// Classifies a top-level conjunct.
 pub(crate) fn classify(expr: &Expr) -> Conjunct<'_> {
     match strip(expr) {
+        e @ Expr::BinaryOp {
+            op: BinaryOperator::Or,
+            ..
+        } => common_scope_filter(e).unwrap_or(Conjunct::Other),
         Expr::BinaryOp {
             left,
             op: BinaryOperator::Eq,
@@ -140,6 +274,58 @@ pub(crate) fn classify(expr: &Expr) -> Conjunct<'_> {
         } => Conjunct::Exists(subquery),
         _ => Conjunct::Other,
     }
+}
+
+/// `(p.org_id = :org AND a) OR (p.org_id = :org AND b)`: when every branch of an OR has the
+/// same `column = :placeholder` among its top-level conjuncts, the OR is true only on rows where
+/// that equality is true, so it counts as that equality. The column is compared by its written
+/// name (one expression resolves a name once); nothing else is read through OR.
+fn common_scope_filter(expr: &Expr) -> Option<Conjunct<'_>> {
+    let mut branches = Vec::new();
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        match strip(e) {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Or,
+                right,
+            } => {
+                stack.push(right);
+                stack.push(left);
+            }
+            other => branches.push(other),
+        }
+    }
+    let (first, rest) = branches.split_first()?;
+    let mut common = eq_filters(first);
+    for b in rest {
+        let theirs = eq_filters(b);
+        common.retain(|c| theirs.contains(c));
+        if common.is_empty() {
+            return None;
+        }
+    }
+    let (parts, name) = common.into_iter().next()?;
+    Some(Conjunct::Eq(Atom::Column(parts), Atom::Placeholder(name)))
+}
+
+/// The `column = :placeholder` equalities among an expression's top-level conjuncts.
+fn eq_filters(branch: &Expr) -> Vec<(Parts<'_>, &str)> {
+    conjuncts(branch)
+        .into_iter()
+        .filter_map(|c| match strip(c) {
+            Expr::BinaryOp {
+                left,
+                op: BinaryOperator::Eq,
+                right,
+            } => match (atom(left), atom(right)) {
+                (Atom::Column(p), Atom::Placeholder(d))
+                | (Atom::Placeholder(d), Atom::Column(p)) => Some((p, d)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 /// Names of aggregate functions: a query using one (without OVER) folds rows together.

@@ -1201,17 +1201,7 @@ impl<'c> Analyzer<'c> {
         } else {
             "the WHERE clause"
         };
-        let under_or = input.selection.is_some_and(|sel| {
-            let r = self.range(sel.span());
-            self.sql
-                .get(r)
-                .is_some_and(|t| t.contains(&format!(":{dim}")))
-        });
-        let hint = if under_or {
-            format!("; a filter on :{dim} under OR, NOT or CASE, or on another alias, does not restrict `{}`", occ.name)
-        } else {
-            String::new()
-        };
+        let hint = super::notes::filter_note(input.selection, dim, &occ.name);
         match rule {
             ScopeRule::Column(c) => {
                 let filter = format!("{}.{c} = :{dim}", occ.name);
@@ -1227,6 +1217,7 @@ impl<'c> Analyzer<'c> {
                 d = match (input.selection, occ.nullable) {
                     (Some(sel), false) => {
                         let r = self.range(sel.span());
+                        let r = self.where_clause(r.start);
                         let or_top = matches!(
                             strip(sel),
                             Expr::BinaryOp {
@@ -1249,7 +1240,7 @@ impl<'c> Analyzer<'c> {
                         let end = input
                             .from
                             .last()
-                            .map(|t| self.range(t.span()).end)
+                            .map(|t| self.clause_end(self.range(t.span()).end))
                             .unwrap_or(self.statement_span.end);
                         d.fix(end..end, format!(" WHERE {filter}"))
                             .help(format!("add `WHERE {filter}`"))

@@ -731,8 +731,9 @@ impl<'c> Analyzer<'c> {
         out
     }
 
-    /// `ON CONFLICT ... DO UPDATE`: the existing row must be in scope, through the conflict
-    /// target (it contains the scope columns) or the DO UPDATE's WHERE.
+    /// `ON CONFLICT ... DO UPDATE`: the existing row must be in scope through the conflict
+    /// target (it contains the scope columns). A WHERE on the scope does not suffice: on another
+    /// tenant's row it turns the update into a silent skip (issue 11).
     #[allow(clippy::too_many_arguments)]
     fn do_update<'q>(
         &mut self,
@@ -801,27 +802,13 @@ impl<'c> Analyzer<'c> {
                 .filter(|(d, _)| self.checks(d))
                 .all(|(_, r)| t.contains(&rule_column(r)))
         });
-        let missing: Vec<Diagnostic> = out
-            .diags
-            .iter()
-            .filter(|d| {
-                matches!(d.code, Code::MissingScopeFilter | Code::MissingScopeLink)
-                    && d.span == self.range(out.occurrences.first().map(|_| span).unwrap_or(span))
-            })
-            .cloned()
-            .collect();
         let unproven_existing = out
             .diags
             .iter()
             .any(|d| matches!(d.code, Code::MissingScopeFilter | Code::MissingScopeLink));
-        if target_ok {
-            out.diags
-                .retain(|d| !matches!(d.code, Code::MissingScopeFilter | Code::MissingScopeLink));
-            out.occurrences.clear();
-        } else if unproven_existing {
-            let _ = missing;
-            out.diags
-                .retain(|d| !matches!(d.code, Code::MissingScopeFilter | Code::MissingScopeLink));
+        out.diags
+            .retain(|d| !matches!(d.code, Code::MissingScopeFilter | Code::MissingScopeLink));
+        if !target_ok {
             let cols: Vec<String> = scope
                 .rules
                 .iter()
@@ -836,11 +823,19 @@ impl<'c> Analyzer<'c> {
                 ),
                 None => "the conflict target is not a column list".to_string(),
             };
-            out.diags.push(
+            // Without a proof of the existing row the update can hit another tenant's row.
+            // With one (a WHERE on the scope), a conflict with another tenant's row is skipped
+            // silently: neither inserted nor updated, which reveals that row, exactly like
+            // DO NOTHING on that key.
+            out.diags.push(if unproven_existing {
                 Diagnostic::new(Code::UnsafeUpsert, format!("ON CONFLICT ... DO UPDATE on `{table}`: {what}, so the update can hit another tenant's row"), self.range(span))
                     .label("can hit another tenant's row")
-                    .help(format!("add the scope column to the conflict target (with a unique index on it), or add `WHERE {table}.<scope column> = :<dimension>` to DO UPDATE")),
-            );
+                    .help("add the scope column to the conflict target (with a unique index on it); a WHERE on the scope in DO UPDATE would only turn the update into a silent skip")
+            } else {
+                Diagnostic::new(Code::UnsafeUpsert, format!("ON CONFLICT ... DO UPDATE ... WHERE on `{table}`: {what}; when another tenant's row holds the key, the WHERE skips it silently (no insert, no update), which reveals that row"), self.range(span))
+                    .label("can skip on another tenant's row")
+                    .help("name a conflict target that includes the scope column (with a unique index on it)")
+            });
         }
         out.occurrences.clear();
         out

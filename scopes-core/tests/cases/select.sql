@@ -108,3 +108,19 @@ SELECT id FROM users ORDER BY (SELECT max(id) FROM posts)
 SELECT id FROM users LIMIT (SELECT count(*) FROM posts)
 -- fail(missing-scope-filter): IS NOT DISTINCT FROM is not accepted as equality
 SELECT id FROM posts WHERE site_id IS NOT DISTINCT FROM :site
+-- pass: an OR whose every branch carries the same scope filter (issue 11)
+SELECT id FROM posts p WHERE (p.site_id = :site AND p.published) OR (:site = p.site_id AND p.author_id = $1)
+-- pass: three OR branches, the filter among other conjuncts, nested parentheses
+SELECT id FROM posts p WHERE ((p.title = $1 AND p.site_id = :site) OR (p.site_id = :site AND p.slug = $2)) OR (p.site_id = :site)
+-- fail(missing-scope-filter): one OR branch lacks the scope filter
+SELECT id FROM posts p WHERE (p.site_id = :site AND p.published) OR (p.author_id = $1)
+-- fail(missing-scope-filter): the OR branches filter different occurrences
+SELECT p.id FROM posts p JOIN posts q ON q.id = p.id WHERE (p.site_id = :site AND q.published) OR (q.site_id = :site AND p.published)
+-- fail(missing-scope-filter): the filter only under a nested OR of one branch
+SELECT id FROM posts p WHERE ((p.site_id = :site OR p.published) AND p.id = $1) OR (p.site_id = :site)
+-- fail(missing-scope-filter): NOT over an OR of scope filters
+SELECT id FROM posts p WHERE NOT ((p.site_id = :site AND p.published) OR (p.site_id = :site AND p.id = $1))
+-- pass: an OR of the joined table's scope filters in the ON of its LEFT JOIN
+SELECT p.id, q.title FROM posts p LEFT JOIN posts q ON (q.site_id = :site AND q.id = $1) OR (q.site_id = :site AND q.id = $2) WHERE p.site_id = :site
+-- fail(missing-scope-filter): an OR of the preserved side's scope filters in the ON of a LEFT JOIN does not restrict it
+SELECT p.id, q.title FROM posts p LEFT JOIN posts q ON (p.site_id = :site AND q.id = p.id) OR (p.site_id = :site AND q.id = $1) WHERE q.site_id = :site OR q.id IS NULL

@@ -74,6 +74,18 @@ INSERT INTO posts (title, slug) VALUES ($1, $2)
 INSERT INTO posts DEFAULT VALUES
 -- pass: INSERT without a column list, by schema order
 INSERT INTO sites VALUES (:site, 'name', 'example.org')
+-- pass: INSERT without a column list, the scope column second in schema order (issue 11)
+INSERT INTO posts VALUES (NULL, :site, NULL, 'title', 'slug', '', FALSE)
+-- fail(insert-scope-column): INSERT without a column list, the placeholder in another column's position
+INSERT INTO posts VALUES (:site, 1, NULL, 'title', 'slug', '', FALSE)
+-- fail(insert-scope-column): INSERT without a column list and fewer values than columns: positions not proven
+INSERT INTO posts VALUES (NULL, :site)
+-- fail(insert-scope-column): INSERT without a column list and more values than columns
+INSERT INTO posts VALUES (NULL, :site, NULL, 'title', 'slug', '', FALSE, 1)
+-- pass: INSERT ... SELECT without a column list from a scoped source, by schema order
+INSERT INTO notes SELECT NULL, p.site_id, :user, p.title FROM posts p WHERE p.site_id = :site AND p.id = $1
+-- fail(insert-scope-column): INSERT ... SELECT without a column list, the scope value in the wrong position
+INSERT INTO notes SELECT NULL, :user, :site, p.title FROM posts p WHERE p.site_id = :site AND p.id = $1
 -- fail(insert-parent-not-proven): FK injection: child with a parent id from the user
 INSERT INTO comments (post_id, body) VALUES ($1, $2)
 -- pass: child inserted from a scoped parent
@@ -116,8 +128,17 @@ INSERT INTO posts (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFL
 -- fail(scope-column-write): ON CONFLICT DO UPDATE moving the row to another tenant
 INSERT INTO posts (site_id, slug, title) VALUES (:site, $1, $2) ON CONFLICT (site_id, slug) DO UPDATE SET site_id = 5
 -- dialects: sqlite postgres
--- pass: ON CONFLICT on a global key guarded by the scope
+-- fail(unsafe-upsert): ON CONFLICT DO UPDATE on a global key guarded by the scope skips another tenant's row silently (issue 11)
 INSERT INTO posts (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFLICT (id) DO UPDATE SET title = excluded.title WHERE posts.site_id = :site
+-- dialects: postgres
+-- fail(unsafe-upsert): ON CONFLICT DO UPDATE on a global key with a WHERE comparing excluded and the existing row's scope
+INSERT INTO posts AS t (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFLICT (id) DO UPDATE SET title = excluded.title WHERE excluded.site_id = t.site_id
+-- dialects: sqlite postgres
+-- fail(unsafe-upsert): ON CONFLICT DO UPDATE on a global key with any WHERE
+INSERT INTO posts (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFLICT (id) DO UPDATE SET title = excluded.title WHERE posts.title <> excluded.title
+-- dialects: sqlite postgres
+-- pass: ON CONFLICT DO UPDATE ... WHERE on a target that includes the scope column (a skip only ever hits the tenant's own row)
+INSERT INTO posts (site_id, slug, title) VALUES (:site, $1, $2) ON CONFLICT (site_id, slug) DO UPDATE SET title = excluded.title WHERE posts.title <> excluded.title
 -- dialects: sqlite postgres
 -- fail(unsafe-upsert): ON CONFLICT DO NOTHING with an explicit global key
 INSERT INTO posts (id, site_id, slug, title) VALUES ($1, :site, $2, $3) ON CONFLICT DO NOTHING

@@ -1,4 +1,6 @@
 //! Soak run: `soak --count N --dialect sqlite|postgres [--start SEED] [--url URL] [--leaks DIR]`.
+//! `soak --show-generator-leaks N` instead prints up to N generated statements that leak when
+//! run without the analyzer: a look at what the generator feeds the differential test.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -27,6 +29,10 @@ struct Args {
     /// Where leaks are recorded as regression cases.
     #[arg(long)]
     leaks: Option<PathBuf>,
+    /// Print up to this many generated statements that leak when executed without the analyzer
+    /// (SQLite), then exit: shows what the generator's unscoped statements look like.
+    #[arg(long, value_name = "N")]
+    show_generator_leaks: Option<usize>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -57,6 +63,10 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(2);
     });
+    if let Some(limit) = args.show_generator_leaks {
+        show_generator_leaks(&mut oracle, flavor, start..start + count, limit);
+        return;
+    }
     let t0 = Instant::now();
     let report = |s: &runner::Stats| {
         let secs = t0.elapsed().as_secs_f64();
@@ -91,5 +101,30 @@ fn main() {
     }
     if !stats.leaks.is_empty() || !stats.crashes.is_empty() {
         std::process::exit(1);
+    }
+}
+
+/// Executes generated statements without the analyzer and prints those that leak.
+fn show_generator_leaks(
+    oracle: &mut Oracle,
+    flavor: Flavor,
+    seeds: std::ops::Range<u64>,
+    limit: usize,
+) {
+    use scopes_difftest::gen::generate;
+    use scopes_difftest::oracle::Verdict;
+    let mut shown = 0;
+    for seed in seeds {
+        let g = generate(seed, flavor);
+        if g.near_miss {
+            continue;
+        }
+        if let Verdict::Leak(m) = oracle.judge_unchecked(&g.sql, g.write, (seed % 3) as usize) {
+            println!("{seed}: {}\n   {m}", g.sql);
+            shown += 1;
+            if shown >= limit {
+                break;
+            }
+        }
     }
 }

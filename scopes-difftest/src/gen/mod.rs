@@ -156,10 +156,30 @@ impl Gen {
                 _ => format!("CASE WHEN {col} > 1 THEN {col} = :{dim} ELSE {col} > 0 END"),
             };
         }
-        match self.rng.weighted(&[70, 15, 15]) {
+        match self.rng.weighted(&[60, 12, 12, 8, 8]) {
             0 => format!("{col} = :{dim}"),
             1 => format!(":{dim} = {col}"),
-            _ => format!("{col} IN (:{dim})"),
+            2 => format!("{col} IN (:{dim})"),
+            // A cast to the dimension's own type (i64), and near misses to other types.
+            3 => {
+                let ty = match (self.flavor, self.rng.below(4)) {
+                    (Flavor::Postgres, 0) => "bigint",
+                    (Flavor::Postgres, 1) => "int8",
+                    (Flavor::Postgres, 2) => "integer",
+                    (Flavor::Postgres, _) => "text",
+                    (_, 0 | 1) => "INTEGER",
+                    (_, 2) => "REAL",
+                    _ => "TEXT",
+                };
+                if self.rng.chance(50) {
+                    format!("{col} = CAST(:{dim} AS {ty})")
+                } else if self.flavor == Flavor::Postgres {
+                    format!("{col} = :{dim}::{ty}")
+                } else {
+                    format!("CAST(:{dim} AS {ty}) = {col}")
+                }
+            }
+            _ => format!("({col} = :{dim})"),
         }
     }
 
@@ -336,6 +356,17 @@ impl Gen {
                 0 => format!(" WHERE ({}) OR {n}", conds.join(" AND ")),
                 1 => format!(" WHERE {} OR {n}", conds.join(" AND ")),
                 _ => format!(" WHERE {n} OR {}", conds.join(" AND ")),
+            };
+        }
+        // Every OR branch carries every filter (accepted), or (near miss) one branch lacks them.
+        if !conds.is_empty() && !srcs.is_empty() && self.rng.chance(10) {
+            let src = self.rng.pick(srcs).clone();
+            let (a, b) = (self.noise(&src), self.noise(&src));
+            let all = conds.join(" AND ");
+            return if self.mutate() {
+                format!(" WHERE ({all} AND {a}) OR ({b})")
+            } else {
+                format!(" WHERE ({all} AND {a}) OR ({all} AND {b})")
             };
         }
         where_clause(conds)

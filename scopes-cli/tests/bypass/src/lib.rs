@@ -1,0 +1,3 @@
+pub mod database {
+    pub use sqlx::*;
+}

@@ -1,0 +1,1 @@
+SELECT 'unterminated FROM posts WHERE site_id = :site
