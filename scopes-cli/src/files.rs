@@ -1,4 +1,4 @@
-//! Finding the .sql files named on the command line: files as given, directories recursively,
+//! The .sql files named on the command line: files as given, directories through `walk.rs`,
 //! in a sorted, deterministic order. Reading and checking them lives in `check.rs`.
 
 use std::collections::BTreeSet;
@@ -19,8 +19,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         })?;
         let mut found = Vec::new();
         if metadata.is_dir() {
-            walk(path, &mut found)?;
-            found.sort();
+            found = crate::walk::walk(path, &|p| is_sql(p))?;
         } else {
             found.push(path.clone());
         }
@@ -31,31 +30,6 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         }
     }
     Ok(files)
-}
-
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let entries = fs::read_dir(dir).map_err(|source| Error::Path {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| Error::Path {
-            path: dir.to_path_buf(),
-            source,
-        })?;
-        let path = entry.path();
-        let file_type = entry.file_type().map_err(|source| Error::Path {
-            path: path.clone(),
-            source,
-        })?;
-        // Symlinked directories are not followed, so a link cycle cannot loop forever.
-        if file_type.is_dir() {
-            walk(&path, found)?;
-        } else if is_sql(&path) && (file_type.is_file() || path.is_file()) {
-            found.push(path);
-        }
-    }
-    Ok(())
 }
 
 fn is_sql(path: &Path) -> bool {

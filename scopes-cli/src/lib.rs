@@ -11,6 +11,7 @@ pub mod report;
 pub mod rls;
 pub mod rust;
 pub mod snapshot;
+pub mod walk;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -96,6 +97,20 @@ pub fn check(args: &CheckArgs, out: &mut dyn Write) -> Result<Status, Error> {
         None
     };
     let mut checker = rust::Checker::new(config.as_ref());
+    let rust_files: Vec<PathBuf> = rust_files
+        .into_iter()
+        .filter(|p| !checker.is_excluded(p))
+        .collect();
+    let paths: Vec<PathBuf> = match &config {
+        Some(config) => {
+            let base = args.config.parent().unwrap_or(std::path::Path::new("."));
+            paths
+                .into_iter()
+                .filter(|p| !walk::excluded(p, base, &config.exclude))
+                .collect()
+        }
+        None => paths,
+    };
     checker.prepare(&rust_files);
     let mut findings = Vec::new();
     let mut invocations = Vec::new();

@@ -24,7 +24,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn try_main(opt: &Opt) -> anyhow::Result<scopes_cli::Status> {
+fn try_main(opt: &Opt) -> Result<scopes_cli::Status, scopes_cli::Error> {
     let mut out = BufWriter::new(io::stdout().lock());
-    Ok(scopes_cli::run(opt, &mut out)?)
+    scopes_cli::run(opt, &mut out)
 }

@@ -198,39 +198,13 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let mut found = Vec::new();
-            walk(path, &mut found)?;
-            found.sort();
-            files.extend(found);
+            files.extend(crate::walk::walk(path, &|p| is_rs(p))?);
         } else if is_rs(path) {
             files.push(path.clone());
         }
     }
     files.dedup();
     Ok(files)
-}
-
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), Error> {
-    let entries = fs::read_dir(dir).map_err(|source| Error::Path {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if file_type.is_dir() {
-            if name != "target" && !name.starts_with('.') {
-                walk(&path, found)?;
-            }
-        } else if is_rs(&path) {
-            found.push(path);
-        }
-    }
-    Ok(())
 }
 
 /// Whether the path names a Rust source.
@@ -269,6 +243,31 @@ impl<'a> Checker<'a> {
             fallback,
             reexports: Arc::default(),
             configs: HashMap::new(),
+        }
+    }
+
+    /// Whether scopes.toml nearest to `path` (or the fallback) excludes it.
+    pub fn is_excluded(&mut self, path: &Path) -> bool {
+        match nearest(path, "scopes.toml") {
+            Some(dir) => {
+                let toml = dir.join("scopes.toml");
+                let entry = self
+                    .configs
+                    .entry(toml.clone())
+                    .or_insert_with(|| Config::load(&toml).map_err(|e| e.to_string()));
+                match entry {
+                    Ok(config) => crate::walk::excluded(path, &dir, &config.exclude),
+                    Err(_) => false,
+                }
+            }
+            None => self.fallback.is_some_and(|config| {
+                let base = config
+                    .source
+                    .as_deref()
+                    .and_then(Path::parent)
+                    .unwrap_or(Path::new("."));
+                crate::walk::excluded(path, base, &config.exclude)
+            }),
         }
     }
 

@@ -78,6 +78,9 @@ pub struct Config {
     pub source: Option<PathBuf>,
     /// The migrations directory `migrations` names, resolved against the file's directory.
     pub migrations_dir: Option<PathBuf>,
+    /// Paths (or globs) relative to the file's directory that `scopes check` skips: generated
+    /// code, vendored SQL.
+    pub exclude: Vec<String>,
 }
 
 impl Config {
@@ -96,6 +99,7 @@ impl Config {
             pure_functions: BTreeMap::new(),
             source: None,
             migrations_dir: None,
+            exclude: Vec::new(),
         }
     }
 
@@ -188,6 +192,8 @@ struct RawConfig {
     tables: BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
     functions: BTreeMap<Spanned<String>, Spanned<schema_keys::RawFunction>>,
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 /// One `dimension = "rule"` of a table, with the lines of its key and value.
@@ -287,6 +293,7 @@ fn parse_config(text: &str, path: &Path) -> Result<Config, ConfigError> {
         pure_functions,
         source: Some(path.to_path_buf()),
         migrations_dir,
+        exclude: raw.exclude.clone(),
     })
 }
 
