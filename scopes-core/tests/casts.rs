@@ -171,11 +171,6 @@ fn casts_that_change_the_value_are_rejected() {
             "SELECT id FROM posts WHERE site_id = :site::text",
         ),
         (
-            Dialect::Postgres,
-            "app::SiteId",
-            "SELECT id FROM posts WHERE site_id = :site::bigint",
-        ),
-        (
             Dialect::Sqlite,
             "i64",
             "SELECT id FROM posts WHERE site_id = CAST(:site AS REAL)",
