@@ -11,9 +11,10 @@
 /// assert_eq!(e.to_string(), "scopes on dimensions \"site\" and \"user\" need to be active for this query");
 /// let e: Error = e.into();
 /// assert!(matches!(e.as_scope_error(), Some(ScopeError::Missing { dimensions }) if dimensions.len() == 2));
-/// // In functions that return `sqlx::Error`, `?` keeps it (downcast it back):
-/// let sqlx::Error::Configuration(inner) = sqlx::Error::from(e) else { unreachable!() };
-/// assert!(inner.downcast_ref::<ScopeError>().is_some());
+/// // In functions that return `sqlx::Error`, `?` makes it `sqlx::Error::Encode`; find it again:
+/// let sqlx_error = sqlx::Error::from(e);
+/// assert!(matches!(sqlx_error, sqlx::Error::Encode(_)));
+/// assert!(matches!(ScopeError::of(&sqlx_error), Some(ScopeError::Missing { .. })));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
