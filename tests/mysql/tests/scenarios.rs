@@ -1,6 +1,6 @@
 //! django-scopes' scenarios on MariaDB/MySQL (127.0.0.1:3306, user root; override with
 //! SCOPES_TEST_MYSQL_URL). Each test runs in a fresh database. When the server is unreachable
-//! the suite fails if CI=true, and otherwise says it did not run.
+//! the suite fails under any non-empty CI, and otherwise says it did not run.
 
 use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
 use sqlx::{ConnectOptions, FromRow, MySqlPool};
@@ -31,8 +31,8 @@ async fn pool() -> Option<MySqlPool> {
         .await
     {
         Ok(p) => p,
-        Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-            panic!("CI=true and MariaDB/MySQL at {url} is unreachable: {e}")
+        Err(e) if std::env::var("CI").is_ok_and(|v| !v.is_empty()) => {
+            panic!("CI is set and MariaDB/MySQL at {url} is unreachable: {e}")
         }
         Err(e) => {
             // Written past the test harness's capture, once, so it shows in a passing run.
