@@ -15,16 +15,11 @@
 
 use std::path::{Path, PathBuf};
 
-use scopes_core::{check, Config, Dialect, Markers};
+use scopes_core::{check, Config, Dialect};
 
-struct Case {
-    name: String,
-    expect: Option<String>,
-    dialects: Vec<Dialect>,
-    markers: Markers,
-    sql: String,
-    line: usize,
-}
+#[path = "common/cases.rs"]
+mod cases;
+use cases::parse as parse_cases;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -35,59 +30,6 @@ fn config(dialect: Dialect) -> Config {
         Config::load(&root().join("scopes.toml")).expect("the repository's scopes.toml loads");
     c.dialect = dialect;
     c
-}
-
-fn parse_cases(text: &str) -> Vec<Case> {
-    let all = vec![Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql];
-    let mut cases: Vec<Case> = Vec::new();
-    let mut dialects = all.clone();
-    let mut markers = Markers::None;
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if let Some(rest) = t.strip_prefix("-- dialects:") {
-            dialects = rest
-                .split_whitespace()
-                .map(|d| match d {
-                    "sqlite" => Dialect::Sqlite,
-                    "postgres" => Dialect::Postgres,
-                    "mysql" => Dialect::Mysql,
-                    other => panic!("line {}: unknown dialect {other}", i + 1),
-                })
-                .collect();
-        } else if t == "-- unscoped" {
-            markers = Markers::All;
-        } else if let Some(rest) = t.strip_prefix("-- unscoped(") {
-            markers = Markers::parse_list(rest.trim_end_matches(')')).unwrap();
-        } else if let Some(name) = t.strip_prefix("-- pass:") {
-            cases.push(Case {
-                name: name.trim().to_string(),
-                expect: None,
-                dialects: std::mem::replace(&mut dialects, all.clone()),
-                markers: std::mem::take(&mut markers),
-                sql: String::new(),
-                line: i + 1,
-            });
-        } else if let Some(rest) = t.strip_prefix("-- fail(") {
-            let (code, name) = rest.split_once("):").expect("-- fail(code): name");
-            cases.push(Case {
-                name: name.trim().to_string(),
-                expect: Some(code.to_string()),
-                dialects: std::mem::replace(&mut dialects, all.clone()),
-                markers: std::mem::take(&mut markers),
-                sql: String::new(),
-                line: i + 1,
-            });
-        } else if let Some(c) = cases.last_mut() {
-            if !(t.starts_with("--") && c.sql.trim().is_empty()) {
-                c.sql.push_str(line);
-                c.sql.push('\n');
-            }
-        }
-    }
-    for c in &mut cases {
-        c.sql = c.sql.trim().to_string();
-    }
-    cases
 }
 
 fn dialect_name(d: Dialect) -> &'static str {

@@ -5,58 +5,9 @@ use std::path::{Path, PathBuf};
 
 use scopes_core::{check, Code, Config, Dialect, Markers};
 
-struct Case {
-    name: String,
-    failing: bool,
-    dialects: Vec<Dialect>,
-    markers: Markers,
-    sql: String,
-    line: usize,
-}
-
-const ALL: [Dialect; 3] = [Dialect::Sqlite, Dialect::Postgres, Dialect::Mysql];
-
-fn parse_cases(text: &str) -> Vec<Case> {
-    let mut cases: Vec<Case> = Vec::new();
-    let mut dialects = ALL.to_vec();
-    let mut markers = Markers::None;
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if let Some(rest) = t.strip_prefix("-- dialects:") {
-            dialects = rest
-                .split_whitespace()
-                .filter_map(|d| match d {
-                    "sqlite" => Some(Dialect::Sqlite),
-                    "postgres" => Some(Dialect::Postgres),
-                    "mysql" => Some(Dialect::Mysql),
-                    _ => None,
-                })
-                .collect();
-        } else if t == "-- unscoped" {
-            markers = Markers::All;
-        } else if let Some(rest) = t.strip_prefix("-- unscoped(") {
-            markers = Markers::parse_list(rest.trim_end_matches(')')).expect("a marker list");
-        } else if t.starts_with("-- pass:") || t.starts_with("-- fail(") {
-            cases.push(Case {
-                name: t.to_string(),
-                failing: t.starts_with("-- fail("),
-                dialects: std::mem::replace(&mut dialects, ALL.to_vec()),
-                markers: std::mem::take(&mut markers),
-                sql: String::new(),
-                line: i + 1,
-            });
-        } else if let Some(c) = cases.last_mut() {
-            if !(t.starts_with("--") && c.sql.trim().is_empty()) {
-                c.sql.push_str(line);
-                c.sql.push('\n');
-            }
-        }
-    }
-    for c in &mut cases {
-        c.sql = c.sql.trim().to_string();
-    }
-    cases
-}
+#[path = "common/cases.rs"]
+mod cases;
+use cases::parse as parse_cases;
 
 fn config(file: &Path, dialect: Dialect) -> Config {
     let mut c = Config::load(file).expect("the scopes.toml loads");
@@ -76,7 +27,10 @@ fn run(dir: &Path, scopes_toml: &Path) -> (usize, usize, Vec<String>) {
     let (mut with_fix, mut applied, mut failures) = (0, 0, Vec::new());
     for file in &files {
         let text = std::fs::read_to_string(file).expect("a case file");
-        for case in parse_cases(&text).into_iter().filter(|c| c.failing) {
+        for case in parse_cases(&text)
+            .into_iter()
+            .filter(|c| c.expect.is_some())
+        {
             let mut case_has_fix = false;
             for dialect in &case.dialects {
                 let cfg = config(scopes_toml, *dialect);

@@ -9,7 +9,11 @@
 
 use std::path::{Path, PathBuf};
 
-use scopes_core::{check, Config, Dialect, Markers};
+use scopes_core::{check, Config, Dialect};
+
+#[path = "common/cases.rs"]
+mod cases;
+use cases::parse as parse_cases;
 
 /// Safe statements still rejected, by case name, with the reason.
 const KNOWN_REJECTED: &[(&str, &str)] = &[
@@ -41,54 +45,8 @@ const KNOWN_REJECTED: &[(&str, &str)] = &[
     ),
 ];
 
-struct Case {
-    name: String,
-    expect: Option<String>,
-    sql: String,
-    line: usize,
-}
-
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/realworld")
-}
-
-fn parse_cases(text: &str) -> Vec<Case> {
-    let mut cases: Vec<Case> = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let t = line.trim();
-        if let Some(rest) = t.strip_prefix("-- dialects:") {
-            assert_eq!(
-                rest.trim(),
-                "postgres",
-                "line {}: realworld cases are PostgreSQL",
-                i + 1
-            );
-        } else if let Some(name) = t.strip_prefix("-- pass:") {
-            cases.push(Case {
-                name: name.trim().into(),
-                expect: None,
-                sql: String::new(),
-                line: i + 1,
-            });
-        } else if let Some(rest) = t.strip_prefix("-- fail(") {
-            let (code, name) = rest.split_once("):").expect("-- fail(code): name");
-            cases.push(Case {
-                name: name.trim().into(),
-                expect: Some(code.into()),
-                sql: String::new(),
-                line: i + 1,
-            });
-        } else if let Some(c) = cases.last_mut() {
-            if !(t.starts_with("--") && c.sql.trim().is_empty()) {
-                c.sql.push_str(line);
-                c.sql.push('\n');
-            }
-        }
-    }
-    for c in &mut cases {
-        c.sql = c.sql.trim().to_string();
-    }
-    cases
 }
 
 #[test]
@@ -107,8 +65,14 @@ fn realworld() {
     for file in files {
         let text = std::fs::read_to_string(&file).expect("readable");
         for case in parse_cases(&text) {
+            assert!(
+                case.dialects == [Dialect::Postgres] || case.dialects == cases::ALL,
+                "{}:{}: realworld cases are PostgreSQL",
+                file.display(),
+                case.line
+            );
             total += 1;
-            let report = check(&case.sql, &config, &Markers::None);
+            let report = check(&case.sql, &config, &case.markers);
             let diags = report.all_diagnostics();
             let where_ = format!("{}:{} `{}`", file.display(), case.line, case.name);
             let known = KNOWN_REJECTED.iter().any(|(n, _)| *n == case.name);
