@@ -4,25 +4,25 @@
 //! CLI call [`check`], so they always give the same verdict.
 #![forbid(missing_docs)]
 
+pub mod analysis;
 pub mod citus;
 pub mod config;
 pub mod diagnostic;
 pub mod markers;
 pub mod parse;
+mod proof;
 pub mod render;
-pub mod report;
 pub mod rewrite;
 pub mod rls;
 pub mod schema;
-mod scope;
 pub mod span;
 
+pub use analysis::{
+    Occurrence, Pin, PlaceholderContext, PlaceholderUse, Proof, ProofKind, Report, StatementReport,
+};
 pub use config::{Config, ConfigError, Dialect, DimensionType, KeyType, ScopeRule, TableScope};
 pub use diagnostic::{Code, Diagnostic, Fix};
 pub use markers::Markers;
-pub use report::{
-    Occurrence, Pin, PlaceholderContext, PlaceholderUse, Proof, ProofKind, Report, StatementReport,
-};
 
 /// Checks every statement of `sql` against the config. The one entry point shared by the
 /// macros and the CLI.
@@ -94,7 +94,7 @@ fn check_on_stack(sql: &str, config: &Config, markers: &Markers) -> Report {
                     .help("write a SQL statement"),
                 );
             }
-            report.statements = scope::verify(sql, &statements, config, markers);
+            report.statements = proof::verify(sql, &statements, config, markers);
         }
         Err(d) => report.diagnostics.push(*d),
     }

@@ -6,9 +6,9 @@ use std::ops::Range;
 
 use sqlparser::tokenizer::{Token, Tokenizer};
 
+use crate::analysis::{PlaceholderContext, PlaceholderUse, Report};
 use crate::config::{Config, Dialect, DimensionType, KeyType};
 use crate::parse::{parse, sql_dialect};
-use crate::report::{PlaceholderContext, PlaceholderUse, Report};
 use crate::span::LineIndex;
 
 /// How the runtime scope holds one dimension; selects a variant.
@@ -133,7 +133,7 @@ struct UserParams {
 /// Produces every runtime variant of `sql`, given the analyzer's report for it.
 ///
 /// ```
-/// use scopes_core::report::*;
+/// use scopes_core::analysis::*;
 /// use scopes_core::rewrite::{rewrite, Mode};
 /// use scopes_core::{Config, Dialect, KeyType};
 /// let sql = "SELECT id FROM posts p WHERE p.site_id = :site AND p.id = $1";
@@ -416,7 +416,7 @@ fn user_params(sql: &str, dialect: Dialect) -> Result<UserParams, RewriteError> 
 #[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::report::StatementReport;
+    use crate::analysis::StatementReport;
     use std::collections::BTreeMap;
 
     /// A placeholder use found by text search: `pred` is the predicate text around it (None: a value).

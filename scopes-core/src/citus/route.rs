@@ -10,10 +10,10 @@ use sqlparser::ast::{
 };
 
 use super::placement::{Distribution, Placement};
+use crate::analysis::{Occurrence, Report, StatementReport};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markers::Markers;
-use crate::report::{Occurrence, Report, StatementReport};
 use crate::schema::normalize_name;
 use crate::span::LineIndex;
 

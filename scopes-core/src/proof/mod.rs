@@ -21,10 +21,10 @@ use std::ops::Range;
 use sqlparser::ast::{Query, Spanned, Statement};
 use sqlparser::tokenizer::Span;
 
+use crate::analysis::{Occurrence, StatementReport};
 use crate::config::Config;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::markers::Markers;
-use crate::report::{Occurrence, StatementReport};
 use crate::span::LineIndex;
 
 use facts::Facts;
@@ -219,7 +219,7 @@ pub(crate) struct Analyzer<'c> {
     /// Column lists of schema tables and views, built once per check and then shared.
     columns_cache: BTreeMap<String, Option<std::rc::Rc<[String]>>>,
     /// Per occurrence (by byte range): its columns pinned to a placeholder (`Occurrence::pinned`).
-    pub(crate) pins: BTreeMap<(usize, usize), Vec<crate::report::Pin>>,
+    pub(crate) pins: BTreeMap<(usize, usize), Vec<crate::analysis::Pin>>,
 }
 
 impl<'c> Analyzer<'c> {

@@ -15,9 +15,9 @@ use super::level::{LevelCtx, LevelInput, Node};
 use super::names::Cols;
 use super::relation::{last_name, Occ, OccKind};
 use super::{Analyzer, Env, OutCol, QueryOut};
+use crate::analysis::{Occurrence, Proof, ProofKind};
 use crate::config::{ScopeRule, TableScope};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::report::{Occurrence, Proof, ProofKind};
 
 type Scalars = [(*const Query, OutCol)];
 

@@ -16,9 +16,9 @@ use super::facts::{Classes, Fact, Facts, Name, Term};
 use super::names::{resolve, Cols, Namespace};
 use super::relation::{Applies, Cond, CondKind, Occ, OccKind, Walk};
 use super::{Analyzer, Env, LevelView, OutCol, QueryOut};
+use crate::analysis::{Occurrence, Proof, ProofKind};
 use crate::config::ScopeRule;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::report::{Occurrence, Proof, ProofKind};
 
 /// A clause scanned for subqueries once the level is proven.
 #[derive(Debug, Clone, Copy)]
@@ -866,7 +866,7 @@ impl<'c> Analyzer<'c> {
                         let range = self.range(walk.occs[i].span);
                         let pins = self.pins.entry((range.start, range.end)).or_default();
                         for column in pinned {
-                            let pin = crate::report::Pin {
+                            let pin = crate::analysis::Pin {
                                 column: column.to_string(),
                                 dimension: dim.clone(),
                             };

@@ -14,8 +14,8 @@ use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
 
 use super::expr::{is_column, placeholder_name, strip};
 use super::Analyzer;
+use crate::analysis::{PlaceholderContext, PlaceholderUse};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::report::{PlaceholderContext, PlaceholderUse};
 
 struct Collect<'a, 'c> {
     an: &'a Analyzer<'c>,

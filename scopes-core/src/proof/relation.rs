@@ -14,9 +14,9 @@ use super::expr::{classify, conjuncts, Conjunct};
 use super::facts::{Name, Term};
 use super::names::{Cols, Found, Namespace};
 use super::{Analyzer, Env, OutCol};
+use crate::analysis::Proof;
 use crate::config::{ScopeRule, TableScope};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::report::Proof;
 use crate::schema::normalize_name;
 
 /// Catalog relations that hold no tenant rows.
