@@ -72,8 +72,10 @@ pub struct ForeignKey {
     /// names none; empty while the parent or its primary key is unknown).
     pub parent_columns: Vec<String>,
     /// Whether every row is certain to satisfy the key: false for a column-level REFERENCES in
-    /// MySQL (which MySQL ignores; MariaDB enforces it) and for a PostgreSQL key added
-    /// `NOT VALID` and not validated since (older rows are not checked).
+    /// MySQL (which MySQL ignores; MariaDB enforces it), for a PostgreSQL key added
+    /// `NOT VALID` and not validated since (older rows are not checked), for a DEFERRABLE key
+    /// (checked only at commit: a transaction sees rows that violate it) and for one declared
+    /// NOT ENFORCED.
     pub enforced: bool,
 }
 
@@ -130,6 +132,11 @@ pub struct Constraint {
     /// `"ignore"`): every INSERT and UPDATE that conflicts on it replaces the other row or is
     /// silently dropped, as if written `INSERT OR REPLACE` / `OR IGNORE`.
     pub on_conflict: Option<String>,
+    /// A foreign key some rows may violate whatever else happens: declared DEFERRABLE (checked
+    /// only at commit, so a transaction sees rows that violate it) or NOT ENFORCED, or its
+    /// checks were turned off (`DISABLE TRIGGER ALL`). It restricts, but is never a proof, not
+    /// even after `VALIDATE CONSTRAINT`.
+    pub unchecked: bool,
     /// What it is.
     pub kind: KeyKind,
 }

@@ -4,6 +4,7 @@
 //! The walk is fail-closed: statements and clauses it does not understand are rejected with
 //! `unsupported-sql`, and after the walk every relation the statement names must have been seen.
 
+mod composite;
 mod expr;
 mod facts;
 mod fixes;
@@ -80,12 +81,17 @@ pub(crate) struct LevelView {
 /// The part of an occurrence's state that gives facts to all its columns.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Seed {
-    table: Option<(
-        facts::Name,
-        std::sync::Arc<crate::config::TableScope>,
-        Vec<facts::Name>,
-    )>,
+    table: Option<ProvenTable>,
     given: Option<(Vec<OutCol>, names::Cols)>,
+}
+
+/// A scoped table occurrence proven on some dimensions: what gives facts to all its columns.
+#[derive(Debug, Clone, PartialEq)]
+struct ProvenTable {
+    table: facts::Name,
+    scope: std::sync::Arc<crate::config::TableScope>,
+    reach: std::rc::Rc<[composite::Reach]>,
+    proven: Vec<facts::Name>,
 }
 
 impl Seed {
@@ -94,12 +100,14 @@ impl Seed {
             relation::OccKind::Table {
                 table,
                 scope: Some(scope),
+                reach,
             } if !occ.proven.is_empty() => Seed {
-                table: Some((
-                    table.clone(),
-                    scope.clone(),
-                    occ.proven.keys().cloned().collect(),
-                )),
+                table: Some(ProvenTable {
+                    table: table.clone(),
+                    scope: scope.clone(),
+                    reach: reach.clone(),
+                    proven: occ.proven.keys().cloned().collect(),
+                }),
                 given: None,
             },
             relation::OccKind::Derived { out: Some(q), .. } => Seed {
@@ -116,11 +124,12 @@ impl Seed {
 
     fn facts(&self, column: &str) -> Facts {
         let mut out = Facts::new();
-        if let Some((table, scope, proven)) = &self.table {
+        if let Some(t) = &self.table {
             out.extend(level::table_seed(
-                table,
-                scope,
-                proven.iter(),
+                &t.table,
+                &t.scope,
+                &t.reach,
+                t.proven.iter(),
                 &facts::Name::from(column),
             ));
         }
@@ -218,6 +227,8 @@ pub(crate) struct Analyzer<'c> {
     pub statement_span: Range<usize>,
     /// Column lists of schema tables and views, built once per check and then shared.
     columns_cache: BTreeMap<String, Option<std::rc::Rc<[String]>>>,
+    /// What proven rows of a table guarantee through composite keys, per table.
+    reach_cache: BTreeMap<String, std::rc::Rc<[composite::Reach]>>,
     /// Per occurrence (by byte range): its columns pinned to a placeholder (`Occurrence::pinned`).
     pub(crate) pins: BTreeMap<(usize, usize), Vec<crate::analysis::Pin>>,
 }
@@ -233,6 +244,7 @@ impl<'c> Analyzer<'c> {
             exhausted: false,
             seen_relations: BTreeSet::new(),
             columns_cache: BTreeMap::new(),
+            reach_cache: BTreeMap::new(),
             statement_span: 0..sql.len(),
             pins: BTreeMap::new(),
         }
@@ -253,6 +265,16 @@ impl<'c> Analyzer<'c> {
         });
         self.columns_cache.insert(table.to_string(), cols.clone());
         cols
+    }
+
+    /// What proven rows of a table guarantee through its composite tenant keys.
+    pub(crate) fn reach(&mut self, table: &str) -> std::rc::Rc<[composite::Reach]> {
+        if let Some(r) = self.reach_cache.get(table) {
+            return r.clone();
+        }
+        let r = composite::reach(self.config, table);
+        self.reach_cache.insert(table.to_string(), r.clone());
+        r
     }
 
     /// Byte range of a sqlparser span, falling back to the statement.

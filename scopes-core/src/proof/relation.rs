@@ -43,6 +43,8 @@ pub(crate) enum OccKind<'q> {
         table: super::facts::Name,
         /// Shared with every other occurrence of the table in this statement.
         scope: Option<std::sync::Arc<TableScope>>,
+        /// What a proven row guarantees through its composite tenant keys (`composite.rs`).
+        reach: Rc<[super::composite::Reach]>,
     },
     /// A derived table, or a reference to a CTE (analyzed in the CTE's own environment).
     Derived {
@@ -463,9 +465,11 @@ impl<'c> Analyzer<'c> {
                 Some(cols) => Cols::Known(cols),
                 None => Cols::Partial(scope_columns(scope).into()),
             };
+            let scope = scope.clone();
             occ.kind = OccKind::Table {
                 table: table.as_str().into(),
-                scope: Some(scope.clone()),
+                scope: Some(scope),
+                reach: self.reach(&table),
             };
             return occ;
         }
@@ -511,6 +515,7 @@ impl<'c> Analyzer<'c> {
         occ.kind = OccKind::Table {
             table: table.as_str().into(),
             scope: None,
+            reach: Rc::from([]),
         };
         occ
     }

@@ -155,7 +155,9 @@ pub(super) fn alter(
             let validated = key_name(validated, at.dialect);
             for c in &mut table.constraints {
                 if let (true, KeyKind::ForeignKey(fk)) = (c.name == validated, &mut c.kind) {
-                    fk.enforced = true;
+                    // Validation checks the old rows; a deferrable key is still not checked
+                    // inside a transaction.
+                    fk.enforced = !c.unchecked;
                 }
             }
             table.sync_keys();
@@ -204,6 +206,16 @@ pub(super) fn alter(
                 }
             }
         }
+        // PostgreSQL checks foreign keys with system triggers: `DISABLE TRIGGER ALL` turns them
+        // off for the table's own keys and for the keys into it, and the rows written meanwhile
+        // are never checked (ENABLE does not revisit them). Those keys restrict, but prove
+        // nothing any more.
+        Op::DisableTrigger { name: trigger } => {
+            let trigger = trigger.value.to_lowercase();
+            if trigger == "all" || trigger.starts_with("ri_constrainttrigger") {
+                table::foreign_keys_unenforced(schema, name);
+            }
+        }
         // Already applied by the caller, which can reach other tables.
         Op::RenameColumn { .. } | Op::RenameTable { .. } => {}
         Op::EnableRowLevelSecurity
@@ -211,7 +223,6 @@ pub(super) fn alter(
         | Op::ForceRowLevelSecurity
         | Op::NoForceRowLevelSecurity
         | Op::EnableTrigger { .. }
-        | Op::DisableTrigger { .. }
         | Op::EnableAlwaysTrigger { .. }
         | Op::EnableReplicaTrigger { .. }
         | Op::EnableRule { .. }

@@ -160,6 +160,49 @@ fn enforcement_ok() {
 }
 
 #[test]
+fn deferred_and_disabled_keys_prove_nothing_ok() {
+    // A DEFERRABLE key is checked at commit: a transaction can see rows that violate it, even
+    // after VALIDATE. NOT ENFORCED is not checked at all.
+    let sql = "CREATE TABLE p (id INT PRIMARY KEY, org_id INT NOT NULL, UNIQUE (org_id, id));
+         CREATE TABLE c (org_id INT NOT NULL, p_id INT REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED,
+             q_id INT,
+             FOREIGN KEY (org_id, q_id) REFERENCES p (org_id, id) DEFERRABLE);
+         ALTER TABLE c ADD CONSTRAINT c_later FOREIGN KEY (q_id) REFERENCES p (id) DEFERRABLE NOT VALID;
+         ALTER TABLE c VALIDATE CONSTRAINT c_later;";
+    let schema = pg(sql);
+    let c = schema.table("c").unwrap();
+    assert_eq!(c.foreign_keys.len(), 3);
+    assert_eq!(c.certain_foreign_keys().count(), 0);
+    let schema = pg("CREATE TABLE p (id INT PRIMARY KEY);
+         CREATE TABLE c (p_id INT REFERENCES p (id) NOT DEFERRABLE INITIALLY IMMEDIATE);");
+    assert_eq!(schema.table("c").unwrap().certain_foreign_keys().count(), 1);
+    // DISABLE TRIGGER ALL turns off the checks of the table's keys and of the keys into it;
+    // the rows written meanwhile stay unchecked after ENABLE.
+    let sql = "CREATE TABLE p (id INT PRIMARY KEY);
+         CREATE TABLE c (id INT PRIMARY KEY, p_id INT REFERENCES p (id));
+         CREATE TABLE d (c_id INT REFERENCES c (id));
+         CREATE TABLE e (p_id INT REFERENCES p (id));";
+    for (disable, unchecked) in [
+        ("ALTER TABLE c DISABLE TRIGGER ALL;", &["c", "d"][..]),
+        ("ALTER TABLE c DISABLE TRIGGER USER;", &[][..]),
+    ] {
+        let schema = pg(&format!(
+            "{sql}\n{disable}\nALTER TABLE c ENABLE TRIGGER ALL;"
+        ));
+        for t in ["c", "d", "e"] {
+            let certain = schema.table(t).unwrap().certain_foreign_keys().count();
+            assert_eq!(
+                certain,
+                usize::from(!unchecked.contains(&t)),
+                "{disable} {t}"
+            );
+        }
+        // Unique keys are not triggers: they stay certain.
+        assert_eq!(schema.table("c").unwrap().certain_unique_keys().count(), 1);
+    }
+}
+
+#[test]
 fn unknown_drop_err() {
     // Dropping an unknown constraint of a table no migration creates is still an error.
     let (line, message) = error(

@@ -21,7 +21,33 @@ fn foreign_key(
         columns,
         parent: object_name(&fk.foreign_table),
         parent_columns: fk.referred_columns.iter().map(ident).collect(),
-        enforced,
+        enforced: enforced && !deferrable(fk) && !not_enforced(fk),
+    }
+}
+
+/// `DEFERRABLE` or `INITIALLY DEFERRED`: the key is checked at commit, not after each
+/// statement, so a transaction can see (and join through) rows that violate it.
+fn deferrable(fk: &sqlparser::ast::ForeignKeyConstraint) -> bool {
+    fk.characteristics.as_ref().is_some_and(|c| {
+        c.deferrable == Some(true)
+            || c.initially == Some(sqlparser::ast::DeferrableInitial::Deferred)
+    })
+}
+
+/// `NOT ENFORCED`: the database does not check the key at all.
+fn not_enforced(fk: &sqlparser::ast::ForeignKeyConstraint) -> bool {
+    fk.characteristics
+        .as_ref()
+        .is_some_and(|c| c.enforced == Some(false))
+}
+
+/// Records that the key just added is deferrable or not enforced (so that a later VALIDATE does
+/// not make it a proof).
+fn mark_unchecked(table: &mut TableDef, fk: &sqlparser::ast::ForeignKeyConstraint) {
+    if deferrable(fk) || not_enforced(fk) {
+        if let Some(c) = table.constraints.last_mut() {
+            c.unchecked = true;
+        }
     }
 }
 
@@ -91,20 +117,23 @@ pub(super) fn column_options(
                 at,
                 taken,
             ),
-            ColumnOption::ForeignKey(fk) => table.add_key(
-                // MySQL parses a column-level REFERENCES and ignores it (MariaDB enforces it):
-                // it restricts, but is no proof.
-                KeyKind::ForeignKey(foreign_key(
-                    single.clone(),
-                    fk,
-                    at.dialect != Dialect::Mysql,
-                )),
-                constraint_name,
-                Label::ForeignKey,
-                &single,
-                at,
-                taken,
-            ),
+            ColumnOption::ForeignKey(fk) => {
+                table.add_key(
+                    // MySQL parses a column-level REFERENCES and ignores it (MariaDB enforces
+                    // it): it restricts, but is no proof.
+                    KeyKind::ForeignKey(foreign_key(
+                        single.clone(),
+                        fk,
+                        at.dialect != Dialect::Mysql,
+                    )),
+                    constraint_name,
+                    Label::ForeignKey,
+                    &single,
+                    at,
+                    taken,
+                );
+                mark_unchecked(table, fk);
+            }
             // SQLite: the resolution of a conflict on this column's key.
             ColumnOption::OnConflict(keyword) => {
                 let keyword = format!("{keyword:?}").to_lowercase();
@@ -197,6 +226,7 @@ pub(super) fn add_constraint(
                 at,
                 taken,
             );
+            mark_unchecked(table, fk);
         }
         TableConstraint::Check(check) => {
             // PostgreSQL names an unnamed check after its one column, if it reads one.

@@ -145,6 +145,7 @@ impl TableDef {
             guessed,
             inherited: false,
             on_conflict: None,
+            unchecked: false,
             kind,
         });
         self.sync_keys();
@@ -293,6 +294,23 @@ pub(super) fn fill_parent_columns(schema: &mut Schema) {
 
 /// Marks uncertain every table with a foreign key into `parent` (other than `parent` itself):
 /// a change to the parent may have dropped those keys (`CASCADE`).
+/// Every foreign key of `table` and every foreign key into it is no longer enforced (its
+/// checks were turned off): the keys restrict, but prove nothing.
+pub(super) fn foreign_keys_unenforced(schema: &mut Schema, table: &str) {
+    for def in schema.tables.values_mut() {
+        let own = def.name == table;
+        for c in &mut def.constraints {
+            if let KeyKind::ForeignKey(fk) = &mut c.kind {
+                if own || fk.parent == table {
+                    fk.enforced = false;
+                    c.unchecked = true;
+                }
+            }
+        }
+        def.sync_keys();
+    }
+}
+
 pub(super) fn mark_children_uncertain(schema: &mut Schema, parent: &str, why: &str) {
     for table in schema.tables.values_mut() {
         if table.name != parent && table.foreign_keys.iter().any(|fk| fk.parent == parent) {

@@ -196,3 +196,6 @@ INSERT INTO posts (id, site_id, title, slug) VALUES (9, :site, 'x', 'y') ON CONF
 -- dialects: mysql
 -- fail(unsafe-upsert): MySQL INSERT IGNORE with an explicit global key
 INSERT IGNORE INTO posts (id, site_id, title, slug) VALUES (9, :site, 'x', 'y')
+-- dialects: mysql
+-- fail(cross-tenant-reference): ON DUPLICATE KEY UPDATE points a member at a comment from an argument
+INSERT INTO comment_group_members (group_id, comment_id) SELECT g.id, c.id FROM comment_groups g, comments c WHERE g.site_id = :site AND c.post_id IN (SELECT id FROM posts WHERE site_id = :site) ON DUPLICATE KEY UPDATE comment_id = ?

@@ -192,7 +192,8 @@ pub(crate) fn seed_facts(occ: &Occ<'_>, column: &Name) -> Facts {
         OccKind::Table {
             table,
             scope: Some(scope),
-        } => table_seed(table, scope, occ.proven.keys(), column),
+            reach,
+        } => table_seed(table, scope, reach, occ.proven.keys(), column),
         OccKind::Derived { out: Some(q), .. } => given_seed(&q.cols, &occ.cols, column),
         OccKind::Given(cols) => given_seed(cols, &occ.cols, column),
         _ => Facts::new(),
@@ -203,6 +204,7 @@ pub(crate) fn seed_facts(occ: &Occ<'_>, column: &Name) -> Facts {
 pub(crate) fn table_seed<'a>(
     table: &Name,
     scope: &crate::config::TableScope,
+    reach: &[super::composite::Reach],
     proven: impl Iterator<Item = &'a Name>,
     column: &Name,
 ) -> Facts {
@@ -217,6 +219,17 @@ pub(crate) fn table_seed<'a>(
             if **c == **column {
                 out.insert(Fact::Scope(dim.clone()));
             }
+        }
+        // A composite tenant key: the column holds the key of a parent row in scope.
+        for r in reach
+            .iter()
+            .filter(|r| r.column == *column && r.dim == *dim)
+        {
+            out.insert(Fact::Key {
+                table: r.parent.clone(),
+                column: r.parent_column.clone(),
+                dim: dim.clone(),
+            });
         }
     }
     out

@@ -10,7 +10,7 @@ use sqlparser::ast::{
 };
 
 use super::expr::placeholder_name;
-use super::facts::{Fact, Facts, Name};
+use super::facts::{Fact, Facts, Name, Term};
 use super::level::{LevelCtx, LevelInput, Node};
 use super::names::Cols;
 use super::relation::{last_name, Occ, OccKind};
@@ -18,6 +18,8 @@ use super::{Analyzer, Env, OutCol, QueryOut};
 use crate::analysis::{Occurrence, Proof, ProofKind};
 use crate::config::{ScopeRule, TableScope};
 use crate::diagnostic::{Code, Diagnostic};
+
+mod references;
 
 type Scalars = [(*const Query, OutCol)];
 
@@ -61,6 +63,7 @@ impl<'c> Analyzer<'c> {
                         OccKind::Table {
                             table,
                             scope: Some(scope),
+                            ..
                         },
                         false,
                     ) = (&occ.kind, an.all_exempt())
@@ -131,6 +134,9 @@ impl<'c> Analyzer<'c> {
         if self.all_exempt() {
             return diags;
         }
+        // The key columns each assignment writes: (occurrence, column, value, assignment).
+        let mut written: Vec<(Option<usize>, String, references::Written, &Assignment)> =
+            Vec::new();
         for a in assignments {
             let targets: Vec<&ObjectName> = match &a.target {
                 AssignmentTarget::ColumnName(n) => vec![n],
@@ -158,7 +164,7 @@ impl<'c> Analyzer<'c> {
                 let Some(occ) = occ_index.and_then(|i| ctx.occs.get(i)) else {
                     continue;
                 };
-                let OccKind::Table { table, scope } = &occ.kind else {
+                let OccKind::Table { table, scope, .. } = &occ.kind else {
                     continue;
                 };
                 let (facts, maybe_null) = if tuple {
@@ -182,30 +188,16 @@ impl<'c> Analyzer<'c> {
                         }
                     }
                 }
-                if let Some((_, parent, parent_column, dims)) = self
-                    .scoped_references(table)
-                    .into_iter()
-                    .find(|(c, ..)| *c == column)
-                {
-                    let proven = is_null(&a.value)
-                        || dims.iter().all(|d| {
-                            facts.contains(&Fact::Key {
-                                table: Name::from(parent.as_str()),
-                                column: Name::from(parent_column.as_str()),
-                                dim: Name::from(d.as_str()),
-                            })
-                        });
-                    if !proven {
-                        diags.push(self.reference_diag(
-                            table,
-                            &column,
-                            &parent,
-                            &parent_column,
-                            &dims,
-                            self.range(a.span()),
-                        ));
-                    }
-                }
+                written.push((
+                    occ_index,
+                    column.clone(),
+                    references::Written {
+                        facts,
+                        maybe_null,
+                        null_literal: !tuple && is_null(&a.value),
+                    },
+                    a,
+                ));
                 if let Some((child, dim)) = self.key_of_rule(table, &column) {
                     diags.push(
                         Diagnostic::new(
@@ -216,6 +208,68 @@ impl<'c> Analyzer<'c> {
                         .label("key of a scope rule")
                         .help(format!("do not update `{table}.{column}`; insert a new row instead")),
                     );
+                }
+            }
+        }
+        diags.extend(self.check_written_references(ctx, &written));
+        diags
+    }
+
+    /// Foreign keys into scoped tables that an UPDATE's SET list writes: the new reference must
+    /// be in scope. Columns of a key that the SET list leaves keep the row's current value.
+    fn check_written_references(
+        &self,
+        ctx: &LevelCtx<'_, '_>,
+        written: &[(Option<usize>, String, references::Written, &Assignment)],
+    ) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        let mut targets: Vec<Option<usize>> = written.iter().map(|w| w.0).collect();
+        targets.sort();
+        targets.dedup();
+        for target in targets {
+            let Some(occ) = target.and_then(|i| ctx.occs.get(i)) else {
+                continue;
+            };
+            let OccKind::Table { table, .. } = &occ.kind else {
+                continue;
+            };
+            let mine: Vec<_> = written.iter().filter(|w| w.0 == target).collect();
+            for r in self.references(table) {
+                let Some(first) = mine.iter().find(|w| r.columns.contains(&w.1)) else {
+                    continue;
+                };
+                let values: Vec<Option<references::Written>> = r
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        Some(match mine.iter().rev().find(|w| w.1 == *c) {
+                            Some(w) => w.2.clone(),
+                            None => {
+                                // Kept: the facts of the row's current value. A fact on a
+                                // column of a row the UPDATE reaches comes from the proof or
+                                // from an equality the row satisfies: not NULL there.
+                                let (facts, _) = target
+                                    .map(|i| {
+                                        ctx.term_facts(&Term::Local(i, Name::from(c.as_str())))
+                                    })
+                                    .unwrap_or_default();
+                                references::Written {
+                                    maybe_null: facts.is_empty(),
+                                    facts,
+                                    null_literal: false,
+                                }
+                            }
+                        })
+                    })
+                    .collect();
+                let unproven = r.unproven(&values);
+                if !unproven.is_empty() {
+                    diags.push(self.reference_diag(
+                        table,
+                        &r,
+                        &unproven,
+                        self.range(first.3.span()),
+                    ));
                 }
             }
         }
@@ -245,71 +299,6 @@ impl<'c> Analyzer<'c> {
         Diagnostic::new(Code::ScopeColumnWrite, msg, self.range(a.span()))
             .label("moves the row")
             .help(help)
-    }
-
-    /// Single-column foreign keys of `table` (from the schema) into tables scoped on a checked
-    /// dimension, other than the table's own scope rules: (column, parent, parent column, dims).
-    fn scoped_references(&self, table: &str) -> Vec<(String, String, String, Vec<String>)> {
-        let Some(def) = self.config.schema.as_ref().and_then(|s| s.table(table)) else {
-            return Vec::new();
-        };
-        let own: Vec<String> = self
-            .config
-            .table_scope(table)
-            .map(|s| s.rules.values().map(rule_column).collect())
-            .unwrap_or_default();
-        def.foreign_keys
-            .iter()
-            .filter_map(|fk| {
-                let ([column], [parent_column]) =
-                    (fk.columns.as_slice(), fk.parent_columns.as_slice())
-                else {
-                    return None;
-                };
-                if own.contains(column) {
-                    return None;
-                }
-                let dims: Vec<String> = self
-                    .config
-                    .table_scope(&fk.parent)?
-                    .rules
-                    .keys()
-                    .filter(|d| self.checks(d))
-                    .cloned()
-                    .collect();
-                (!dims.is_empty()).then(|| {
-                    (
-                        column.clone(),
-                        fk.parent.clone(),
-                        parent_column.clone(),
-                        dims,
-                    )
-                })
-            })
-            .collect()
-    }
-
-    fn reference_diag(
-        &self,
-        table: &str,
-        column: &str,
-        parent: &str,
-        parent_column: &str,
-        dims: &[String],
-        span: std::ops::Range<usize>,
-    ) -> Diagnostic {
-        let dims = dims
-            .iter()
-            .map(|d| format!("`{d}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        Diagnostic::new(
-            Code::CrossTenantReference,
-            format!("`{table}.{column}` references `{parent}` (scoped on {dims}) with a value not proven to be a `{parent}.{parent_column}` in scope: the row could reference another tenant's row"),
-            span,
-        )
-        .label(format!("needs a `{parent}` in scope"))
-        .help(format!("take `{column}` from a scoped `{parent}` row: INSERT ... SELECT <p>.{parent_column}, ... FROM {parent} <p> WHERE <p's scope filter>, or a scalar subquery on it"))
     }
 
     /// The child table and dimension of a foreign-key scope rule that points at `table.column`.
@@ -560,30 +549,37 @@ impl<'c> Analyzer<'c> {
         }
 
         // Other foreign keys into scoped tables: a new row may only reference rows in scope.
-        if let Some(cols) = &columns {
-            for (column, parent, parent_column, dims) in self.scoped_references(&table) {
-                let Some((facts, _, all_null)) = cols
-                    .iter()
-                    .position(|c| *c == column)
-                    .and_then(|k| values.get(k))
-                else {
+        if !self.all_exempt() {
+            for r in self.references(&table) {
+                let Some(cols) = &columns else {
+                    let all = r.dims.clone();
+                    out.diags
+                        .push(self.reference_diag(&table, &r, &all, self.range(target_span)));
                     continue;
                 };
-                let proven = *all_null
-                    || dims.iter().all(|d| {
-                        facts.contains(&Fact::Key {
-                            table: Name::from(parent.as_str()),
-                            column: Name::from(parent_column.as_str()),
-                            dim: Name::from(d.as_str()),
+                // A key none of whose columns is written takes the columns' defaults.
+                if !r.columns.iter().any(|c| cols.contains(c)) {
+                    continue;
+                }
+                let values: Vec<Option<references::Written>> = r
+                    .columns
+                    .iter()
+                    .map(|c| {
+                        let k = cols.iter().position(|x| x == c)?;
+                        let (facts, maybe_null, null_literal) = values.get(k)?;
+                        Some(references::Written {
+                            facts: facts.clone(),
+                            maybe_null: *maybe_null && !self.not_null(&table, c),
+                            null_literal: *null_literal,
                         })
-                    });
-                if !proven {
+                    })
+                    .collect();
+                let unproven = r.unproven(&values);
+                if !unproven.is_empty() {
                     out.diags.push(self.reference_diag(
                         &table,
-                        &column,
-                        &parent,
-                        &parent_column,
-                        &dims,
+                        &r,
+                        &unproven,
                         self.range(target_span),
                     ));
                 }
@@ -652,7 +648,9 @@ impl<'c> Analyzer<'c> {
         match &ins.on {
             Some(OnInsert::DuplicateKeyUpdate(assignments)) => {
                 let nodes: Vec<Node<'q>> = assignments.iter().map(Node::Assign).collect();
-                let _ = self.scan_nodes(&nodes, env, &mut out);
+                let scalars = self.scan_nodes(&nodes, env, &mut out);
+                out.diags
+                    .extend(self.duplicate_key_references(&table, assignments, &scalars));
                 if let (Some(scope), false) = (&scope, self.all_exempt()) {
                     out.diags.extend(self.replace_problem(
                         &table,
@@ -731,6 +729,72 @@ impl<'c> Analyzer<'c> {
         out
     }
 
+    /// `ON DUPLICATE KEY UPDATE` writes foreign keys of the existing row like an UPDATE; the
+    /// columns it leaves keep values the statement knows nothing about.
+    fn duplicate_key_references(
+        &self,
+        table: &str,
+        assignments: &[Assignment],
+        scalars: &Scalars,
+    ) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        for r in self.references(table) {
+            let mut first = None;
+            let values: Vec<Option<references::Written>> = r
+                .columns
+                .iter()
+                .map(|c| {
+                    let a = assignments.iter().rev().find(|a| {
+                        matches!(&a.target, AssignmentTarget::ColumnName(n) if last_name(n) == *c)
+                    })?;
+                    first = first.or(Some(a));
+                    let (facts, maybe_null) = self.value_facts(&a.value, scalars);
+                    Some(references::Written {
+                        facts,
+                        maybe_null,
+                        null_literal: is_null(&a.value),
+                    })
+                })
+                .collect();
+            let Some(a) = first else { continue };
+            let unproven = r.unproven(&values);
+            if !unproven.is_empty() {
+                diags.push(self.reference_diag(table, &r, &unproven, self.range(a.span())));
+            }
+        }
+        diags
+    }
+
+    /// The dimensions the existing row of an upsert is in scope on through its conflict target:
+    /// a conflict on columns that hold a scope rule's column is with a row holding the inserted
+    /// value there, which the INSERT's own check proves (or reports).
+    fn conflict_proven(
+        &self,
+        table: &str,
+        scope: Option<&TableScope>,
+        target: Option<&[String]>,
+    ) -> BTreeMap<Name, Proof> {
+        let (Some(scope), Some(target)) = (scope, target) else {
+            return BTreeMap::new();
+        };
+        scope
+            .rules
+            .iter()
+            .filter(|(d, r)| self.checks(d) && target.contains(&rule_column(r)))
+            .map(|(d, r)| {
+                let proof = Proof {
+                    dimension: d.clone(),
+                    kind: ProofKind::InsertedValues,
+                    detail: format!(
+                        "the conflict target holds {table}.{} of the inserted row",
+                        rule_column(r)
+                    ),
+                };
+                (Name::from(d.as_str()), proof)
+            })
+            .collect()
+    }
+
     /// `ON CONFLICT ... DO UPDATE`: the existing row must be in scope through the conflict
     /// target (it contains the scope columns). A WHERE on the scope does not suffice: on another
     /// tenant's row it turns the update into a silent skip (issue 11).
@@ -762,12 +826,13 @@ impl<'c> Analyzer<'c> {
             kind: OccKind::Table {
                 table: table.into(),
                 scope: scope.and(self.config.table_scope_shared(table).cloned()),
+                reach: self.reach(table),
             },
             cols: match self.config.schema.as_ref().and_then(|s| s.table(table)) {
                 Some(t) => Cols::Known(t.columns.iter().map(|c| c.name.clone()).collect()),
                 None => Cols::Partial(std::rc::Rc::from([])),
             },
-            proven: BTreeMap::new(),
+            proven: self.conflict_proven(table, scope, target_cols.as_deref()),
             access: "update",
         };
         let ex_names: Vec<String> = excluded.iter().filter_map(|c| c.name.clone()).collect();
