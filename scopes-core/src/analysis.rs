@@ -18,6 +18,9 @@ pub enum ProofKind {
     InsertedValues,
     /// The statement carries an `unscoped` marker for this dimension.
     Exempt,
+    /// A LEFT JOIN on a full unique key of the table, none of whose columns the statement uses:
+    /// it neither adds nor removes rows, whatever other tenants hold.
+    UnusedOuterJoin,
 }
 
 /// A proof for one dimension of one occurrence.

@@ -75,6 +75,7 @@ pub fn proof_kind_name(kind: ProofKind) -> &'static str {
         ProofKind::PushedFilter => "pushed-filter",
         ProofKind::InsertedValues => "inserted-values",
         ProofKind::Exempt => "exempt",
+        ProofKind::UnusedOuterJoin => "unused-outer-join",
     }
 }
 

@@ -11,6 +11,7 @@ mod fixes;
 mod level;
 mod names;
 mod notes;
+mod outer_join;
 mod placeholders;
 mod query;
 mod relation;
@@ -231,6 +232,10 @@ pub(crate) struct Analyzer<'c> {
     reach_cache: BTreeMap<String, std::rc::Rc<[composite::Reach]>>,
     /// Per occurrence (by byte range): its columns pinned to a placeholder (`Occurrence::pinned`).
     pub(crate) pins: BTreeMap<(usize, usize), Vec<crate::analysis::Pin>>,
+    /// The statement may lock the rows it reads: a locking clause (`FOR UPDATE`, `FOR SHARE`)
+    /// somewhere, or a write (InnoDB locks the rows an INSERT ... SELECT, UPDATE or DELETE
+    /// reads). No table of it may then be left unfiltered, not even an unused one.
+    pub(crate) locks: bool,
 }
 
 impl<'c> Analyzer<'c> {
@@ -247,6 +252,7 @@ impl<'c> Analyzer<'c> {
             reach_cache: BTreeMap::new(),
             statement_span: 0..sql.len(),
             pins: BTreeMap::new(),
+            locks: false,
         }
     }
 
@@ -333,6 +339,7 @@ impl<'c> Analyzer<'c> {
         self.statement_span = self.lines.range_or(span, 0..self.sql.len());
         self.seen_relations.clear();
         self.pins.clear();
+        self.locks = !matches!(stmt, Statement::Query(_)) || has_locks(stmt);
         self.budget = BUDGET;
         self.exhausted = false;
         let found = placeholders::collect(self, stmt);
@@ -428,6 +435,21 @@ impl<'c> Analyzer<'c> {
             );
         }
     }
+}
+
+/// Whether any query of the statement has a locking clause.
+fn has_locks(stmt: &Statement) -> bool {
+    struct Locks(bool);
+    impl sqlparser::ast::Visitor for Locks {
+        type Break = ();
+        fn pre_visit_query(&mut self, q: &Query) -> std::ops::ControlFlow<()> {
+            self.0 |= !q.locks.is_empty();
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+    let mut v = Locks(false);
+    let _ = sqlparser::ast::Visit::visit(stmt, &mut v);
+    v.0
 }
 
 /// The keyword of a statement, for messages.

@@ -315,6 +315,7 @@ impl<'c> Analyzer<'c> {
             nodes,
             push_allowed,
             verb: "read",
+            select: Some(s),
             ..LevelInput::default()
         };
         let mut out = self.level(input, env, assume, &mut |_, _, _| Vec::new());

@@ -68,3 +68,15 @@ SELECT p.title, c.body FROM posts p, LATERAL (SELECT body FROM comments c LIMIT 
 -- dialects: sqlite
 -- pass: table function is global
 SELECT value FROM json_each('[1,2]')
+-- pass: a LEFT JOIN on the joined table's primary key, none of its columns used (it neither adds nor removes rows)
+SELECT n.body FROM notes n LEFT JOIN posts p ON p.id = n.id WHERE n.site_id = :site AND n.author_id = :user
+-- pass: the same for a table scoped through a foreign key
+SELECT p.title FROM posts p LEFT JOIN comments c ON c.id = p.id WHERE p.site_id = :site
+-- fail(missing-scope-filter): an unused LEFT JOIN with USING is not read as a key
+SELECT n.body FROM notes n LEFT JOIN posts p USING (id) WHERE n.site_id = :site AND n.author_id = :user
+-- dialects: postgres mysql
+-- fail(missing-scope-filter): FOR UPDATE locks the rows of the unused LEFT JOIN's table too
+SELECT n.body FROM notes n LEFT JOIN posts p ON p.id = n.id WHERE n.site_id = :site AND n.author_id = :user FOR UPDATE
+-- dialects: mysql
+-- fail(missing-scope-filter): INSERT ... SELECT locks the rows it reads (InnoDB), the unused LEFT JOIN's too
+INSERT INTO tags (name) SELECT n.body FROM notes n LEFT JOIN posts p ON p.id = n.id WHERE n.site_id = :site AND n.author_id = :user

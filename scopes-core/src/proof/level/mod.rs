@@ -67,6 +67,9 @@ pub(crate) struct LevelInput<'q> {
     pub access: Vec<(usize, &'static str)>,
     /// What the statement does, for messages (`read`, `updated`, ...).
     pub verb: &'static str,
+    /// The SELECT this level is, when it is one (not a write): LEFT JOINs whose table it does
+    /// not use need no scope (`outer_join.rs`).
+    pub select: Option<&'q sqlparser::ast::Select>,
 }
 
 /// Lets a write statement inspect the proven level.
@@ -650,7 +653,7 @@ impl<'c> Analyzer<'c> {
         }
 
         // Verdicts.
-        self.verdicts(&walk, &input, &mut out);
+        self.verdicts(&walk, &input, &ns, &outer_views, &mut out);
 
         // Output columns.
         for e in &entries {
@@ -1151,8 +1154,15 @@ impl<'c> Analyzer<'c> {
     }
 
     /// Diagnostics for the scoped occurrences left unproven, and the occurrence report.
-    fn verdicts(&self, walk: &Walk<'_>, input: &LevelInput<'_>, out: &mut QueryOut) {
-        for occ in &walk.occs {
+    fn verdicts(
+        &mut self,
+        walk: &Walk<'_>,
+        input: &LevelInput<'_>,
+        ns: &Namespace,
+        outer: &[&LevelView],
+        out: &mut QueryOut,
+    ) {
+        for (i, occ) in walk.occs.iter().enumerate() {
             let Some(scope) = occ.scope() else { continue };
             let OccKind::Table { table, .. } = &occ.kind else {
                 continue;
@@ -1168,6 +1178,15 @@ impl<'c> Analyzer<'c> {
                     continue;
                 }
                 if occ.proven.contains_key(dim.as_str()) {
+                    continue;
+                }
+                // Unused outer join: a proof for the report only, never facts (`proven` stays).
+                if let Some(detail) = self.unused_outer_join(i, &walk.occs, input, ns, outer) {
+                    proofs.push(Proof {
+                        dimension: dim.clone(),
+                        kind: ProofKind::UnusedOuterJoin,
+                        detail,
+                    });
                     continue;
                 }
                 out.diags
