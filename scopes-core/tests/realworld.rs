@@ -18,12 +18,6 @@ use cases::parse as parse_cases;
 /// Safe statements still rejected, by case name, with the reason.
 const KNOWN_REJECTED: &[(&str, &str)] = &[
     (
-        "read of a child through the pinned parent",
-        "key-pinned EXISTS",
-    ),
-    ("UPDATE pinned the same way", "key-pinned EXISTS"),
-    ("DELETE pinned the same way", "key-pinned EXISTS"),
-    (
         "INSERT ... SELECT without FROM, then ON CONFLICT",
         "parser: sqlparser 0.64 does not parse INSERT ... SELECT without FROM ... ON CONFLICT",
     ),

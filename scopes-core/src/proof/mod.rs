@@ -8,6 +8,7 @@ mod composite;
 mod expr;
 mod facts;
 mod fixes;
+mod key_pin;
 mod level;
 mod names;
 mod notes;

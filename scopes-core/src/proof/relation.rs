@@ -157,6 +157,8 @@ pub(crate) struct Walk<'q> {
     pub on_exprs: Vec<&'q Expr>,
     pub factors: Vec<&'q TableFactor>,
     pub problems: Vec<Diagnostic>,
+    /// Occurrences a key-pinned EXISTS proves (`key_pin.rs`): (occurrence, dimension, detail).
+    pub key_pins: Vec<super::key_pin::KeyPin>,
 }
 
 impl Walk<'_> {

@@ -57,3 +57,12 @@ SELECT p.id FROM posts p WHERE p.site_id = :site AND EXISTS (SELECT 1 FROM comme
 SELECT id FROM posts WHERE site_id = :site AND id IN comments
 -- pass: scope placeholder compared via a scalar subquery on sites
 SELECT name FROM sites WHERE id = (SELECT site_id FROM posts WHERE id = $1 AND site_id = :site)
+-- dialects: mysql
+-- fail(missing-scope-filter): bare `?` are different arguments: the EXISTS may prove another key
+SELECT p.title FROM posts p WHERE p.id = ? AND EXISTS (SELECT 1 FROM posts WHERE id = ? AND site_id = :site)
+-- dialects: sqlite
+-- pass: a row pinned by its key to `?1` and an EXISTS proving the same `?1` in scope
+SELECT p.title FROM posts p WHERE p.id = ?1 AND EXISTS (SELECT 1 FROM posts WHERE id = ?1 AND site_id = :site)
+-- dialects: postgres
+-- pass: a DELETE pinned by its key and an EXISTS on the same argument
+DELETE FROM posts WHERE id = $1 AND EXISTS (SELECT 1 FROM posts p2 WHERE p2.id = $1 AND p2.site_id = :site)

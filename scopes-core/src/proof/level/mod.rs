@@ -561,6 +561,7 @@ impl<'c> Analyzer<'c> {
             })
             .collect();
 
+        walk.key_pins = self.key_pins(input.selection, &walk, &ns, &outer_views, env);
         let mut sub = SubFacts::default();
         self.fixpoint(&mut walk, &ns, &outer_views, &sub, &seeds, env);
         let mut first: Option<(LevelView, Analyses)> = None;
@@ -819,10 +820,11 @@ impl<'c> Analyzer<'c> {
                     // A row whose unique key equals the key of an in-scope row of the same
                     // table is that row (`id IN (SELECT id FROM posts WHERE site_id = :site)`).
                     let uniques = self.unique_columns(&scope.table);
-                    let key = if classes.has(&Term::Local(i, Name::from(column.as_str())), &fact) {
+                    let filtered = classes.has(&Term::Local(i, Name::from(column.as_str())), &fact);
+                    let key = if filtered {
                         None
                     } else {
-                        let hit = uniques.into_iter().find(|k| {
+                        uniques.into_iter().find(|k| {
                             classes.has(
                                 &Term::Local(i, Name::from(k.as_str())),
                                 &Fact::Key {
@@ -831,11 +833,17 @@ impl<'c> Analyzer<'c> {
                                     dim: Name::from(dim.as_str()),
                                 },
                             )
-                        });
-                        match hit {
-                            Some(k) => Some(k),
-                            None => continue,
+                        })
+                    };
+                    // Neither a filter nor a key of an in-scope row: a key-pinned EXISTS?
+                    let pinned_by = match (&key, filtered) {
+                        (None, false) => {
+                            match walk.key_pins.iter().find(|(o, d, _)| *o == i && d == dim) {
+                                Some((_, _, detail)) => Some(detail.clone()),
+                                None => continue,
+                            }
                         }
+                        _ => None,
                     };
                     {
                         let occ = &walk.occs[i];
@@ -863,8 +871,9 @@ impl<'c> Analyzer<'c> {
                             ScopeRule::Column(_) => ProofKind::Filter,
                             ScopeRule::ForeignKey { .. } => ProofKind::ForeignKeyLink,
                         };
-                        let detail = match key {
-                            Some(k) => [
+                        let detail = match (key, pinned_by) {
+                            (_, Some(pinned)) => pinned,
+                            (Some(k), None) => [
                                 &occ.name,
                                 ".",
                                 k.as_str(),
@@ -873,7 +882,7 @@ impl<'c> Analyzer<'c> {
                                 " row in scope",
                             ]
                             .concat(),
-                            None => detail,
+                            (None, None) => detail,
                         };
                         // The columns equalities tie to the placeholder, for routing
                         // (`Occurrence::pinned`): recorded once, when the dimension is proven.
