@@ -276,6 +276,71 @@ pub(crate) fn classify(expr: &Expr) -> Conjunct<'_> {
     }
 }
 
+/// Classifies a top-level conjunct into what it contributes: [`classify`], except that a
+/// row-value comparison contributes one equality per position it pins (`row_values`).
+pub(crate) fn classify_all(expr: &Expr) -> SmallVec<[Conjunct<'_>; 1]> {
+    match row_values(expr) {
+        Some(eqs) => eqs,
+        None => smallvec::smallvec![classify(expr)],
+    }
+}
+
+/// Row values: `(i.id, i.org_id) = ($1, :org)` is true only where each position is equal, so
+/// it contributes each equality; `(p.org_id, p.id) IN ((:org, $1), (:org, $2))` is true only
+/// where the row equals one of the listed rows, so a position where every listed row holds the
+/// same placeholder contributes that equality. Nothing else is read from a row value.
+fn row_values(expr: &Expr) -> Option<SmallVec<[Conjunct<'_>; 1]>> {
+    match strip(expr) {
+        Expr::BinaryOp {
+            left,
+            op: BinaryOperator::Eq,
+            right,
+        } => {
+            let (Expr::Tuple(l), Expr::Tuple(r)) = (strip(left), strip(right)) else {
+                return None;
+            };
+            if l.len() != r.len() {
+                return None;
+            }
+            Some(
+                l.iter()
+                    .zip(r)
+                    .map(|(a, b)| Conjunct::Eq(atom(a), atom(b)))
+                    .collect(),
+            )
+        }
+        Expr::In {
+            expr,
+            target: InTarget::List(rows),
+            negated: false,
+            ..
+        } => {
+            let Expr::Tuple(cols) = strip(expr) else {
+                return None;
+            };
+            let tuples: Vec<&Vec<Expr>> = rows
+                .iter()
+                .map(|r| match strip(r) {
+                    Expr::Tuple(t) if t.len() == cols.len() => Some(t),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?;
+            let mut out = SmallVec::new();
+            for (k, col) in cols.iter().enumerate() {
+                let mut names = tuples.iter().map(|t| t.get(k).and_then(placeholder_name));
+                let Some(Some(first)) = names.next() else {
+                    continue;
+                };
+                if names.all(|n| n == Some(first)) {
+                    out.push(Conjunct::Eq(atom(col), Atom::Placeholder(first)));
+                }
+            }
+            Some(out)
+        }
+        _ => None,
+    }
+}
+
 /// `(p.org_id = :org AND a) OR (p.org_id = :org AND b)`: when every branch of an OR has the
 /// same `column = :placeholder` among its top-level conjuncts, the OR is true only on rows where
 /// that equality is true, so it counts as that equality. The column is compared by its written

@@ -10,7 +10,7 @@ use sqlparser::ast::{
 };
 use sqlparser::tokenizer::Span;
 
-use super::expr::{classify, conjuncts, Conjunct};
+use super::expr::{classify_all, conjuncts, Conjunct};
 use super::facts::{Name, Term};
 use super::names::{Cols, Found, Namespace};
 use super::{Analyzer, Env, OutCol};
@@ -232,8 +232,10 @@ impl<'c> Analyzer<'c> {
                 JoinConstraint::On(expr) => {
                     walk.on_exprs.push(expr);
                     for c in conjuncts(expr) {
-                        walk.conds
-                            .push(Cond::new(CondKind::Conj(classify(c)), applies.clone()));
+                        for k in classify_all(c) {
+                            walk.conds
+                                .push(Cond::new(CondKind::Conj(k), applies.clone()));
+                        }
                     }
                 }
                 JoinConstraint::Using(names) => {

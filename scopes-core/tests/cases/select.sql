@@ -124,3 +124,9 @@ SELECT id FROM posts p WHERE NOT ((p.site_id = :site AND p.published) OR (p.site
 SELECT p.id, q.title FROM posts p LEFT JOIN posts q ON (q.site_id = :site AND q.id = $1) OR (q.site_id = :site AND q.id = $2) WHERE p.site_id = :site
 -- fail(missing-scope-filter): an OR of the preserved side's scope filters in the ON of a LEFT JOIN does not restrict it
 SELECT p.id, q.title FROM posts p LEFT JOIN posts q ON (p.site_id = :site AND q.id = p.id) OR (p.site_id = :site AND q.id = $1) WHERE q.site_id = :site OR q.id IS NULL
+-- pass: a row-value IN whose every row carries the placeholder at the scope column's position
+SELECT p.title FROM posts p WHERE (p.site_id, p.id) IN ((:site, 1), (:site, 2))
+-- pass: a row-value equality
+SELECT p.title FROM posts p WHERE (p.id, p.site_id) = (1, :site)
+-- fail(missing-scope-filter): one row of the row-value IN carries a literal tenant
+SELECT p.title FROM posts p WHERE (p.site_id, p.id) IN ((:site, 1), (2, 2))

@@ -11,7 +11,9 @@ use sqlparser::ast::{
     Spanned, TableFactor, TableWithJoins, WindowType,
 };
 
-use super::expr::{atom, classify, conjuncts, scan, scan_expr, strip, Atom, Conjunct, Scan};
+use super::expr::{
+    atom, classify, classify_all, conjuncts, scan, scan_expr, strip, Atom, Conjunct, Scan,
+};
 use super::facts::{Classes, Fact, Facts, Name, Term};
 use super::names::{resolve, Cols, Namespace};
 use super::relation::{Applies, Cond, CondKind, Occ, OccKind, Walk};
@@ -444,8 +446,9 @@ impl<'c> Analyzer<'c> {
         }
         if let Some(sel) = input.selection {
             for c in conjuncts(sel) {
-                walk.conds
-                    .push(Cond::new(CondKind::Conj(classify(c)), Applies::All));
+                for k in classify_all(c) {
+                    walk.conds.push(Cond::new(CondKind::Conj(k), Applies::All));
+                }
             }
         }
         out.diags.append(&mut walk.problems);

@@ -21,3 +21,24 @@ DELETE FROM sleeps WHERE (org_id, id) IN (SELECT gen_random_uuid(), id FROM to_d
 -- fail(missing-scope-filter): the tuple does not contain the scope column
 WITH to_delete AS (SELECT * FROM sleeps WHERE org_id = :org)
 DELETE FROM sleeps WHERE (sleep_until, id) IN (SELECT sleep_until, id FROM to_delete)
+-- dialects: postgres
+-- pass: a row-value IN whose every row carries the scope value at the scope column's position
+SELECT p.id FROM purchase_orders p WHERE (p.org_id, p.id) IN ((:org, $1), (:org, $2))
+-- dialects: postgres
+-- pass: a row-value equality pins the scope column
+UPDATE invoices i SET total = $2 WHERE (i.id, i.org_id) = ($1, :org)
+-- dialects: postgres
+-- fail(missing-scope-filter): one row of the list carries another value at the scope position
+SELECT p.id FROM purchase_orders p WHERE (p.org_id, p.id) IN ((:org, $1), ($3, $2))
+-- dialects: postgres
+-- fail(missing-scope-filter): the scope value at the wrong position
+SELECT p.id FROM purchase_orders p WHERE (p.org_id, p.id) IN (($1, :org))
+-- dialects: postgres
+-- fail(missing-scope-filter): NOT IN of row values
+SELECT p.id FROM purchase_orders p WHERE (p.org_id, p.id) NOT IN ((:org, $1))
+-- dialects: postgres
+-- fail(missing-scope-filter): a row-value inequality
+SELECT i.id FROM invoices i WHERE (i.id, i.org_id) <> ($1, :org)
+-- dialects: postgres
+-- fail(missing-scope-filter): the row value under OR
+SELECT i.id FROM invoices i WHERE (i.id, i.org_id) = ($1, :org) OR i.total > 0
