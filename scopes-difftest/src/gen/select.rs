@@ -271,7 +271,51 @@ impl Gen {
         for _ in 0..self.rng.weighted(&[35, 40, 25]) {
             self.join(&mut from, outer);
         }
+        if self.rng.chance(15) {
+            self.unused_left_join(&mut from);
+        }
         from
+    }
+
+    /// `LEFT JOIN t z ON z.id = <int column>` with `z` used nowhere: needs no scope (issue 11).
+    /// Near misses: the ON on a column that is no key, an inner join, or `z` used after all.
+    fn unused_left_join(&mut self, from: &mut From) {
+        let anchors: Vec<String> = from.srcs.iter().flat_map(|s| s.cols_of(Ty::Int)).collect();
+        if anchors.is_empty() {
+            return;
+        }
+        let candidates: Vec<&'static model::Table> =
+            model::scoped_tables().filter(|t| t.has_id).collect();
+        let t = *self.rng.pick(&candidates);
+        let z = Src::of(t, self.alias("z"));
+        let anchor = self.rng.pick(&anchors).clone();
+        let (join, column, used) = match self.rng.weighted(&[60, 15, 10, 15]) {
+            0 => ("LEFT JOIN", "id".to_string(), false),
+            1 => {
+                let ints: Vec<&str> = t
+                    .cols_of(Ty::Int)
+                    .into_iter()
+                    .filter(|c| *c != "id")
+                    .collect();
+                if ints.is_empty() {
+                    ("LEFT JOIN", "id".to_string(), true)
+                } else {
+                    ("LEFT JOIN", (*self.rng.pick(&ints)).to_string(), false)
+                }
+            }
+            2 => ("JOIN", "id".to_string(), false),
+            _ => ("LEFT JOIN", "id".to_string(), true),
+        };
+        from.sql = format!(
+            "{} {join} {} {} ON {} = {anchor}",
+            from.sql,
+            t.name,
+            z.alias,
+            z.col(&column)
+        );
+        if used {
+            from.srcs.push(z);
+        }
     }
 
     /// Joins a table related by a foreign key to one already in `from`.
