@@ -397,8 +397,8 @@ fn term_facts_in(
     f
 }
 
-/// The fact an occurrence's rule needs on one of its columns.
-fn obligation(table_rule: &ScopeRule, dim: &str) -> (String, Fact) {
+/// The fact an occurrence's rule needs on one of its columns (reads and writes share it).
+pub(super) fn obligation(table_rule: &ScopeRule, dim: &str) -> (String, Fact) {
     match table_rule {
         ScopeRule::Column(c) => (c.clone(), Fact::Scope(dim.into())),
         ScopeRule::ForeignKey {

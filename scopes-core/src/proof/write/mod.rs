@@ -11,7 +11,7 @@ use sqlparser::ast::{
 
 use super::expr::placeholder_name;
 use super::facts::{Fact, Facts, Name, Term};
-use super::level::{LevelCtx, LevelInput, Node};
+use super::level::{obligation, LevelCtx, LevelInput, Node};
 use super::names::Cols;
 use super::relation::{last_name, Occ, OccKind};
 use super::{Analyzer, Env, OutCol, QueryOut};
@@ -178,7 +178,7 @@ impl<'c> Analyzer<'c> {
                         if !self.checks(dim) {
                             continue;
                         }
-                        let (rule_col, fact) = rule_fact(rule, dim);
+                        let (rule_col, fact) = obligation(rule, dim);
                         if rule_col != column {
                             continue;
                         }
@@ -500,7 +500,7 @@ impl<'c> Analyzer<'c> {
                     });
                     continue;
                 }
-                let (col, fact) = rule_fact(rule, dim);
+                let (col, fact) = obligation(rule, dim);
                 let Some(cols) = &columns else {
                     out.diags.push(
                         Diagnostic::new(Code::InsertScopeColumn, format!("the columns this INSERT into `{table}` writes cannot be matched to its values, so `{col}` (dimension `{dim}`) cannot be proven"), self.range(target_span))
@@ -932,24 +932,5 @@ fn rule_column(rule: &ScopeRule) -> String {
     match rule {
         ScopeRule::Column(c) => c.clone(),
         ScopeRule::ForeignKey { column, .. } => column.clone(),
-    }
-}
-
-/// The column a rule keeps the scope in, and the fact a value there needs.
-fn rule_fact(rule: &ScopeRule, dim: &str) -> (String, Fact) {
-    match rule {
-        ScopeRule::Column(c) => (c.clone(), Fact::Scope(dim.into())),
-        ScopeRule::ForeignKey {
-            column,
-            parent,
-            parent_column,
-        } => (
-            column.clone(),
-            Fact::Key {
-                table: Name::from(parent.as_str()),
-                column: Name::from(parent_column.as_str()),
-                dim: dim.into(),
-            },
-        ),
     }
 }
