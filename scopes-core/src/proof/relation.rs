@@ -416,16 +416,7 @@ impl<'c> Analyzer<'c> {
     ) -> Occ<'q> {
         let table = last_name(name);
         let occ_name = name_of(alias).unwrap_or_else(|| table.clone());
-        let mut occ = Occ {
-            name: occ_name,
-            alias: name_of(alias),
-            span,
-            nullable: false,
-            kind: OccKind::Opaque,
-            cols: Cols::Partial(Rc::from([])),
-            proven: BTreeMap::new(),
-            access: "read",
-        };
+        let mut occ = opaque(occ_name, alias, span);
         if name.0.len() == 1 {
             if let Some((cte, cte_env)) = env.cte(&table) {
                 cte.referenced.set(true);
